@@ -1,0 +1,39 @@
+#pragma once
+// The embeddable broker. A Broker runs its own worker threads (one Asio
+// io_context each); every method is thread-safe.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "starling/options.hpp"
+#include "starling/result.hpp"
+
+namespace starling {
+
+struct Endpoint {
+  std::string type;  // "tcp"
+  std::string host;
+  std::uint16_t port = 0;  // the real port, also when the config said 0
+};
+
+class Broker {
+ public:
+  // Binds every listener and starts the worker threads. Fails (nothing left
+  // running) when a listener cannot bind or the options are invalid.
+  static Result<std::unique_ptr<Broker>> start(Options options);
+
+  virtual ~Broker() = default;  // stops the broker if still running
+
+  // The listeners actually bound, in configuration order.
+  virtual std::vector<Endpoint> endpoints() const = 0;
+
+  // Graceful shutdown: stop accepting, send v5 clients DISCONNECT 0x8B,
+  // publish the wills the spec requires, join the threads. Idempotent.
+  virtual void stop() = 0;
+
+  // Blocks until stop() has completed (from any thread, or a signal).
+  virtual void wait() = 0;
+};
+
+}  // namespace starling

@@ -1,0 +1,49 @@
+#pragma once
+// Everything that configures a broker. Filled from the TOML config file and
+// the command line (see docs/configuration.md), or directly by an embedder.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace starling {
+
+struct ListenerOptions {
+  std::string type = "tcp";            // Default: "tcp" (the only type so far)
+  std::string bind = "127.0.0.1:1883";  // HOST:PORT; port 0 picks a free port
+  bool allow_anonymous = true;         // Default: true (no auth plugins yet)
+};
+
+// Protocol behaviour advertised to and enforced on clients.
+struct MqttOptions {
+  std::uint16_t max_keep_alive = 65535;         // Server Keep Alive cap, seconds
+  std::uint16_t topic_alias_maximum = 64;       // inbound aliases accepted per client
+  std::uint8_t maximum_qos = 2;                 // 0, 1 or 2
+  bool retain_available = true;
+  bool wildcard_subscriptions = true;
+  bool shared_subscriptions = true;
+  bool subscription_identifiers = true;
+  bool allow_zero_length_client_id = true;
+  bool queue_qos0_offline = false;              // queue QoS 0 for offline sessions
+  std::uint32_t max_session_expiry = 0xFFFFFFFF;  // seconds; caps the client's request
+};
+
+// Resource bounds per client.
+struct LimitOptions {
+  std::uint32_t max_packet_size = 1024 * 1024;  // bytes, inbound and outbound
+  std::uint16_t receive_maximum = 1024;         // inbound QoS 1/2 in flight per client
+  std::uint16_t max_inflight = 256;             // outbound QoS 1/2 in flight per client
+  std::uint32_t max_queued_messages = 100000;   // per session, waiting to be sent
+  std::uint64_t max_queued_bytes = 64ull << 20;  // per session, payload bytes waiting
+  std::uint32_t connect_timeout_ms = 10000;     // TCP accept to CONNECT
+};
+
+struct Options {
+  std::vector<ListenerOptions> listeners;  // Default (when empty): one tcp listener on 127.0.0.1:1883
+  std::string data_dir = "./data";
+  unsigned threads = 0;                    // 0: one per core
+  std::string log_level = "info";          // trace, debug, info, warn, error, off
+  MqttOptions mqtt;
+  LimitOptions limits;
+};
+
+}  // namespace starling

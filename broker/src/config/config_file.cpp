@@ -1,0 +1,347 @@
+#include "config/config_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <toml.hpp>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "config/bind_address.hpp"
+#include "config/config_error.hpp"
+#include "config/did_you_mean.hpp"
+#include "config/option_values.hpp"
+
+namespace starling {
+namespace {
+
+// TOML integers are signed 64-bit, so no config value can exceed this.
+template <typename T>
+constexpr std::uint64_t kLargest = std::min<std::uint64_t>(
+    std::numeric_limits<T>::max(), std::numeric_limits<std::int64_t>::max());
+
+// One key of [mqtt] or [limits]: its name, the member it sets, and for
+// integers the allowed range.
+template <typename Section>
+struct Field {
+  std::string_view name;
+  std::variant<bool Section::*, std::uint8_t Section::*, std::uint16_t Section::*,
+               std::uint32_t Section::*, std::uint64_t Section::*>
+      member;
+  std::uint64_t min = 0;
+  std::uint64_t max = 0;
+};
+
+template <typename Section>
+constexpr Field<Section> boolean(std::string_view name, bool Section::*member) {
+  return {name, member};
+}
+
+template <typename Section, typename T>
+constexpr Field<Section> integer(std::string_view name, T Section::*member, std::uint64_t min = 0,
+                                 std::uint64_t max = kLargest<T>) {
+  return {name, member, min, max};
+}
+
+// Keep in step with docs/configuration.md and examples/starling.toml.
+constexpr std::array kMqttFields = {
+    integer("max_keep_alive", &MqttOptions::max_keep_alive),
+    integer("topic_alias_maximum", &MqttOptions::topic_alias_maximum),
+    integer("maximum_qos", &MqttOptions::maximum_qos, 0, 2),
+    boolean("retain_available", &MqttOptions::retain_available),
+    boolean("wildcard_subscriptions", &MqttOptions::wildcard_subscriptions),
+    boolean("shared_subscriptions", &MqttOptions::shared_subscriptions),
+    boolean("subscription_identifiers", &MqttOptions::subscription_identifiers),
+    boolean("allow_zero_length_client_id", &MqttOptions::allow_zero_length_client_id),
+    boolean("queue_qos0_offline", &MqttOptions::queue_qos0_offline),
+    integer("max_session_expiry", &MqttOptions::max_session_expiry),
+};
+
+// 268435460: the largest MQTT packet (a 4-byte remaining length plus header).
+constexpr std::array kLimitFields = {
+    integer("max_packet_size", &LimitOptions::max_packet_size, 16, 268435460),
+    integer("receive_maximum", &LimitOptions::receive_maximum, 1),
+    integer("max_inflight", &LimitOptions::max_inflight, 1),
+    integer("max_queued_messages", &LimitOptions::max_queued_messages),
+    integer("max_queued_bytes", &LimitOptions::max_queued_bytes),
+    integer("connect_timeout_ms", &LimitOptions::connect_timeout_ms, 1),
+};
+
+constexpr std::array<std::string_view, 3> kListenerKeys = {"type", "bind", "allow_anonymous"};
+
+// A value as the user wrote it, for "got ..." in messages.
+std::string describe(const toml::value& value) {
+  switch (value.type()) {
+    case toml::value_t::array:
+      return "an array";
+    case toml::value_t::table:
+      return "a table";
+    case toml::value_t::empty:
+      return "nothing";
+    default: {
+      constexpr std::size_t kMaxShown = 60;
+      std::string text = toml::format(value);
+      if (text.size() > kMaxShown) text = text.substr(0, kMaxShown) + "...";
+      return text;
+    }
+  }
+}
+
+// Walks a parsed TOML document into Options, collecting every problem.
+class ConfigReader {
+ public:
+  explicit ConfigReader(std::string source_name) : source_(std::move(source_name)) {}
+
+  Result<Options> read(const toml::value& root) {
+    Options options;
+    for (const auto& [key, value] : root.as_table()) read_root_key(key, value, options);
+    if (problems_.empty()) return options;
+    std::stable_sort(problems_.begin(), problems_.end(), [](const Problem& a, const Problem& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::string message;
+    for (const Problem& problem : problems_) {
+      if (!message.empty()) message += '\n';
+      message += problem.message;
+    }
+    return config_error(std::move(message));
+  }
+
+ private:
+  struct Problem {
+    std::uint_least32_t line;
+    std::uint_least32_t column;
+    std::string message;
+  };
+
+  void read_root_key(const std::string& key, const toml::value& value, Options& options) {
+    if (key == "data_dir") {
+      if (auto dir = read_string(value, key)) {
+        if (check(value, key, check_data_dir(*dir))) options.data_dir = std::move(*dir);
+      }
+    } else if (key == "threads") {
+      if (auto threads = read_integer(value, key, 0, kMaxThreads)) {
+        options.threads = static_cast<unsigned>(*threads);
+      }
+    } else if (key == "log_level") {
+      if (auto level = read_string(value, key)) {
+        if (check(value, key, check_log_level(*level))) options.log_level = std::move(*level);
+      }
+    } else if (key == "listeners") {
+      read_listeners(value, options.listeners);
+    } else if (key == "mqtt") {
+      read_section(value, key, kMqttFields, options.mqtt);
+    } else if (key == "limits") {
+      read_section(value, key, kLimitFields, options.limits);
+    } else {
+      report_unknown(value, key, known_keys());
+    }
+  }
+
+  void read_listeners(const toml::value& value, std::vector<ListenerOptions>& listeners) {
+    if (!value.is_array()) {
+      report(value, "listeners",
+             "expected an array of tables ([[listeners]]), got " + describe(value));
+      return;
+    }
+    if (value.as_array().empty()) {
+      report(value, "listeners", "must not be empty (leave it out for the default listener)");
+      return;
+    }
+    for (const toml::value& element : value.as_array()) {
+      const std::string path = "listeners[" + std::to_string(listeners.size()) + "]";
+      listeners.push_back(read_listener(element, path));
+    }
+  }
+
+  ListenerOptions read_listener(const toml::value& value, const std::string& path) {
+    ListenerOptions listener;
+    if (!value.is_table()) {
+      report(value, path, "expected a table, got " + describe(value));
+      return listener;
+    }
+    for (const auto& [name, field] : value.as_table()) {
+      const std::string key = path + "." + name;
+      if (name == "type") {
+        if (auto type = read_string(field, key)) {
+          if (check(field, key, check_listener_type(*type))) listener.type = std::move(*type);
+        }
+      } else if (name == "bind") {
+        if (auto bind = read_string(field, key)) {
+          if (check(field, key, parse_bind_address(*bind))) listener.bind = std::move(*bind);
+        }
+      } else if (name == "allow_anonymous") {
+        if (auto allow = read_bool(field, key)) listener.allow_anonymous = *allow;
+      } else {
+        std::vector<std::string> keys;
+        for (std::string_view known : kListenerKeys)
+          keys.push_back(path + "." + std::string(known));
+        report_unknown(field, key, keys);
+      }
+    }
+    return listener;
+  }
+
+  template <typename Section, std::size_t N>
+  void read_section(const toml::value& value, std::string_view name,
+                    const std::array<Field<Section>, N>& fields, Section& section) {
+    if (!value.is_table()) {
+      report(value, name, "expected a table ([" + std::string(name) + "]), got " + describe(value));
+      return;
+    }
+    // Not a structured binding: the lambdas below capture these, which
+    // clang before 16 rejects.
+    for (const auto& entry : value.as_table()) {
+      const std::string& key = entry.first;
+      const toml::value& field_value = entry.second;
+      const std::string path = std::string(name) + "." + key;
+      const auto field = std::find_if(fields.begin(), fields.end(),
+                                      [&](const Field<Section>& f) { return f.name == key; });
+      if (field == fields.end()) {
+        report_unknown(field_value, path, known_keys());
+        continue;
+      }
+      std::visit(
+          [&](auto member) {
+            using T = std::remove_reference_t<decltype(section.*member)>;
+            if constexpr (std::is_same_v<T, bool>) {
+              if (auto flag = read_bool(field_value, path)) section.*member = *flag;
+            } else {
+              if (auto number = read_integer(field_value, path, field->min, field->max)) {
+                section.*member = static_cast<T>(*number);
+              }
+            }
+          },
+          field->member);
+    }
+  }
+
+  std::optional<std::string> read_string(const toml::value& value, std::string_view key) {
+    if (value.is_string()) return value.as_string().str;
+    report(value, key, "expected a string, got " + describe(value));
+    return std::nullopt;
+  }
+
+  std::optional<bool> read_bool(const toml::value& value, std::string_view key) {
+    if (value.is_boolean()) return value.as_boolean();
+    report(value, key, "expected true or false, got " + describe(value));
+    return std::nullopt;
+  }
+
+  std::optional<std::uint64_t> read_integer(const toml::value& value, std::string_view key,
+                                            std::uint64_t min, std::uint64_t max) {
+    if (value.is_integer() && value.as_integer() >= 0) {
+      const auto number = static_cast<std::uint64_t>(value.as_integer());
+      if (number >= min && number <= max) return number;
+    }
+    report(value, key,
+           "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+               ", got " + describe(value));
+    return std::nullopt;
+  }
+
+  // Reports a failed shared check (see option_values.hpp); true if it passed.
+  template <typename T>
+  bool check(const toml::value& value, std::string_view key, const Result<T>& result) {
+    if (result.ok()) return true;
+    report(value, key, result.error().message);
+    return false;
+  }
+
+  void report_unknown(const toml::value& value, const std::string& key,
+                      const std::vector<std::string>& known) {
+    const std::vector<std::string_view> candidates(known.begin(), known.end());
+    std::string message =
+        std::string(value.is_table() && key.find('.') == std::string::npos ? "unknown section '"
+                                                                           : "unknown key '") +
+        key + "'";
+    if (auto suggestion = closest_match(key, candidates)) {
+      message += " (did you mean '" + std::string(*suggestion) + "'?)";
+    }
+    add_problem(value, std::move(message));
+  }
+
+  // "file:line: key: problem"
+  void report(const toml::value& value, std::string_view key, std::string_view problem) {
+    add_problem(value, std::string(key) + ": " + std::string(problem));
+  }
+
+  void add_problem(const toml::value& value, std::string message) {
+    const toml::source_location location = value.location();
+    problems_.push_back({location.line(), location.column(),
+                         source_ + ":" + std::to_string(location.line()) + ": " + message});
+  }
+
+  // Every key outside [[listeners]], qualified by its section: the
+  // candidates for "did you mean".
+  static const std::vector<std::string>& known_keys() {
+    static const std::vector<std::string> keys = [] {
+      std::vector<std::string> all = {"data_dir",  "threads", "log_level",
+                                      "listeners", "mqtt",    "limits"};
+      for (const auto& field : kMqttFields) all.push_back("mqtt." + std::string(field.name));
+      for (const auto& field : kLimitFields) all.push_back("limits." + std::string(field.name));
+      return all;
+    }();
+    return keys;
+  }
+
+  std::string source_;
+  std::vector<Problem> problems_;
+};
+
+// toml11's messages start "[error] toml::parse_xxx: " and go on to draw the
+// line with a caret; the first line without the prefixes is the useful part.
+std::string syntax_message(const char* what) {
+  std::string_view text = what;
+  text = text.substr(0, text.find('\n'));
+  if (text.starts_with("[error] ")) text.remove_prefix(8);
+  if (text.starts_with("toml::")) {
+    const std::size_t colon = text.find(": ");
+    if (colon != std::string_view::npos) text.remove_prefix(colon + 2);
+  }
+  return std::string(text);
+}
+
+}  // namespace
+
+Result<Options> parse_config(std::string_view toml_text, std::string_view source_name) {
+  const std::string name(source_name);
+  try {
+    std::istringstream stream{std::string(toml_text)};
+    const toml::value root = toml::parse(stream, name);
+    return ConfigReader(name).read(root);
+  } catch (const toml::exception& e) {
+    return config_error(name + ":" + std::to_string(e.location().line()) +
+                        ": invalid TOML: " + syntax_message(e.what()));
+  } catch (const std::exception& e) {
+    return config_error(name + ": cannot parse: " + e.what());
+  } catch (...) {
+    return config_error(name + ": cannot parse: unknown error");
+  }
+}
+
+Result<Options> load_config_file(const std::string& path) {
+  const auto fail = [&path](int error) {
+    return config_error("cannot read config file '" + path + "': " + std::strerror(error));
+  };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) return fail(errno);
+  std::string text;
+  char buffer[4096];
+  std::size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, count);
+  if (std::ferror(file.get())) return fail(errno);
+  return parse_config(text, path);
+}
+
+}  // namespace starling

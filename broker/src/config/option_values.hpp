@@ -1,0 +1,32 @@
+#pragma once
+// The allowed values of options that both the config file and the command
+// line can set. Each check is written once here and used by both, so the two
+// never disagree. On failure a check's message says what is wrong but not
+// where the value came from; callers prefix the file and line or the flag.
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "starling/result.hpp"
+
+namespace starling {
+
+// The names log::parse_level accepts, least severe first.
+inline constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
+                                                               "warn",  "error", "off"};
+inline constexpr std::array<std::string_view, 1> kListenerTypes = {"tcp"};
+inline constexpr unsigned kMaxThreads = 1024;
+
+// "trace, debug, info, warn, error, off": for messages and --help.
+std::string log_level_list();
+
+// OK if `level` is a log level name (one of kLogLevels; case-sensitive).
+Status check_log_level(std::string_view level);
+
+// OK if `type` is one of kListenerTypes.
+Status check_listener_type(std::string_view type);
+
+// OK if `dir` is not empty. Whether it exists is checked when it is used.
+Status check_data_dir(std::string_view dir);
+
+}  // namespace starling

@@ -1,0 +1,150 @@
+#include "core/broker_core.hpp"
+
+#include <utility>
+
+#include "util/log.hpp"
+
+namespace starling {
+namespace {
+
+// Whether the subscription existed before is already known from the
+// session's own records, so the trees' answers are not needed here.
+void apply(routing::SubscriptionTree<SessionPtr>& tree, const SubscriptionChange& change,
+           const SessionPtr& session) {
+  if (change.share_group.empty()) {
+    if (change.add) {
+      (void)tree.subscribe(change.filter, session, change.options);
+    } else {
+      (void)tree.unsubscribe(change.filter, session);
+    }
+  } else if (change.add) {
+    (void)tree.subscribe_shared(change.share_group, change.filter, session, change.options);
+  } else {
+    (void)tree.unsubscribe_shared(change.share_group, change.filter, session);
+  }
+}
+
+session::OutboundLimits outbound_limits(const Options& options) {
+  return {options.limits.max_queued_messages, options.limits.max_queued_bytes,
+          options.mqtt.queue_qos0_offline};
+}
+
+}  // namespace
+
+BrokerCore::BrokerCore(Options options) : options_(std::move(options)) {}
+
+Shard& BrokerCore::add_shard(Executor& executor) {
+  shards_.push_back(std::make_unique<Shard>(*this, executor, shards_.size()));
+  return *shards_.back();
+}
+
+BrokerCore::Claim BrokerCore::claim_session(const std::string& client_id, bool clean_start,
+                                            Shard& shard) {
+  std::lock_guard lock(sessions_mutex_);
+  auto [it, inserted] = sessions_.try_emplace(client_id);
+  if (!inserted && !clean_start) return Claim{it->second, nullptr, true};
+  Claim claim;
+  claim.replaced = std::move(it->second);
+  claim.session = std::make_shared<Session>(client_id, &shard, outbound_limits(options_));
+  it->second = claim.session;
+  return claim;
+}
+
+void BrokerCore::forget_session(const Session& session) {
+  std::lock_guard lock(sessions_mutex_);
+  auto it = sessions_.find(session.client_id());
+  if (it != sessions_.end() && it->second.get() == &session) sessions_.erase(it);
+}
+
+std::size_t BrokerCore::session_count() const {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
+}
+
+std::string BrokerCore::assign_client_id() {
+  return "starling-" + std::to_string(next_assigned_id_.fetch_add(1, std::memory_order_relaxed));
+}
+
+void BrokerCore::end_session(Session& session) {
+  if (session.ended) return;
+  session.ended = true;
+  forget_session(session);
+  std::vector<SubscriptionChange> removals;
+  removals.reserve(session.subscriptions.size());
+  for (auto& [full_filter, record] : session.subscriptions) {
+    SubscriptionChange change;
+    change.add = false;
+    change.share_group = record.share_group;
+    change.filter = record.filter;
+    removals.push_back(std::move(change));
+  }
+  session.subscriptions.clear();
+  if (!removals.empty()) change_subscriptions(session.shared_from_this(), std::move(removals), {});
+  session.outbound.clear();
+  session.inbound_qos2.clear();
+  if (session.will && session.will_due_at) {
+    // The session ends before the will delay: the will goes now.
+    publish_will(*session.will, session.client_id(), *session.owner());
+  }
+  session.will.reset();
+  session.will_due_at.reset();
+  session.expires_at.reset();
+}
+
+void BrokerCore::change_subscriptions(const SessionPtr& session,
+                                      std::vector<SubscriptionChange> changes,
+                                      std::function<void(Session&)> done) {
+  struct Pending {
+    std::atomic<std::size_t> remaining;
+    std::vector<SubscriptionChange> changes;
+    SessionPtr session;
+    std::function<void(Session&)> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->remaining = shards_.size();
+  pending->changes = std::move(changes);
+  pending->session = session;
+  pending->done = std::move(done);
+  for (auto& shard : shards_) {
+    Shard* target = shard.get();
+    target->executor().post([pending, target] {
+      for (const SubscriptionChange& change : pending->changes) {
+        apply(target->subscriptions(), change, pending->session);
+      }
+      if (pending->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && pending->done) {
+        pending->session->run(std::move(pending->done));
+      }
+    });
+  }
+}
+
+void BrokerCore::retain(const MessagePtr& message) {
+  std::unique_lock lock(retained_mutex_);
+  if (message->payload.empty()) {
+    retained_.erase(message->topic);
+  } else {
+    retained_.set(message->topic, message);
+  }
+}
+
+std::vector<MessagePtr> BrokerCore::retained_matching(std::string_view filter) const {
+  std::vector<MessagePtr> found;
+  std::shared_lock lock(retained_mutex_);
+  retained_.match(filter, [&](std::string_view, const MessagePtr& m) { found.push_back(m); });
+  return found;
+}
+
+std::size_t BrokerCore::retained_count() const {
+  std::shared_lock lock(retained_mutex_);
+  return retained_.size();
+}
+
+void BrokerCore::publish_will(const protocol::Will& will, const std::string& client_id,
+                              Shard& shard) {
+  STARLING_LOG(kDebug) << "client '" << client_id << "': publishing will on '" << will.topic << "'";
+  MessagePtr message = make_will_message(will, client_id, SteadyClock::now());
+  if (message->retain) retain(message);
+  shard.route(message);
+}
+
+}  // namespace starling

@@ -1,0 +1,95 @@
+#pragma once
+// The state every shard shares: the session registry, the retained
+// messages, and the fan-out of subscription changes to every shard's
+// replica. Nothing here is touched per delivered message except the retained
+// store for retained publishes.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/broker_stats.hpp"
+#include "core/message.hpp"
+#include "core/session.hpp"
+#include "core/shard.hpp"
+#include "routing/retained_tree.hpp"
+#include "routing/subscription_options.hpp"
+#include "starling/options.hpp"
+
+namespace starling {
+
+struct SubscriptionChange {
+  bool add = true;
+  std::string share_group;  // empty: an ordinary subscription
+  std::string filter;
+  routing::SubscriptionOptions options;
+};
+
+class BrokerCore {
+ public:
+  explicit BrokerCore(Options options);
+  BrokerCore(const BrokerCore&) = delete;
+  BrokerCore& operator=(const BrokerCore&) = delete;
+
+  // Setup, before any traffic: one shard per worker thread.
+  Shard& add_shard(Executor& executor);
+
+  const Options& options() const { return options_; }
+  std::size_t shard_count() const { return shards_.size(); }
+  Shard& shard(std::size_t i) { return *shards_[i]; }
+  BrokerStats& stats() { return stats_; }
+
+  // --- sessions (any thread) ---
+  struct Claim {
+    SessionPtr session;
+    SessionPtr replaced;  // a previous session under this id that must end
+    bool resumed = false;
+  };
+  // Finds or creates the session for a CONNECT. With clean_start, a new
+  // session replaces any old one; otherwise an existing session is resumed.
+  Claim claim_session(const std::string& client_id, bool clean_start, Shard& shard);
+  // Removes the registry entry if it still points at `session`.
+  void forget_session(const Session& session);
+  std::size_t session_count() const;
+  // A client id for a client that sent none (unique in this process).
+  std::string assign_client_id();
+
+  // Ends a session on its owner thread: drops its subscriptions from every
+  // shard, forgets it, sends a pending will. REQUIRES: owner thread.
+  void end_session(Session& session);
+
+  // Applies subscription changes to every shard's replica, then runs `done`
+  // on the session's owner thread. `done` gets, per change, whether the
+  // session already had that subscription (for Retain Handling 1).
+  void change_subscriptions(const SessionPtr& session, std::vector<SubscriptionChange> changes,
+                            std::function<void(Session&)> done);
+
+  // --- retained messages (any thread) ---
+  // Stores the message, or clears the topic when the payload is empty.
+  void retain(const MessagePtr& message);
+  std::vector<MessagePtr> retained_matching(std::string_view filter) const;
+  std::size_t retained_count() const;
+
+  // Publishes a will (or any broker-originated message) from `shard`'s thread.
+  void publish_will(const protocol::Will& will, const std::string& client_id, Shard& shard);
+
+ private:
+  Options options_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  BrokerStats stats_;
+
+  mutable std::mutex sessions_mutex_;
+  std::unordered_map<std::string, SessionPtr> sessions_;
+  std::atomic<std::uint64_t> next_assigned_id_{1};
+
+  mutable std::shared_mutex retained_mutex_;
+  routing::RetainedTree<MessagePtr> retained_;
+};
+
+}  // namespace starling

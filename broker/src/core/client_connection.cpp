@@ -1,0 +1,757 @@
+#include "core/client_connection.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/broker_core.hpp"
+#include "core/shard.hpp"
+#include "protocol/encoder.hpp"
+#include "routing/topic.hpp"
+#include "util/log.hpp"
+
+namespace starling {
+
+using protocol::ReasonCode;
+using protocol::Version;
+
+namespace {
+
+constexpr std::uint32_t kNoExpiry = 0xFFFFFFFF;
+constexpr std::size_t kMaxOutboundAliases = 1024;
+
+// Seconds until `at`, rounded up, at least 1 (0 would mean "no expiry").
+std::uint32_t seconds_until(TimePoint at, TimePoint now) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at - now).count();
+  return static_cast<std::uint32_t>(std::max<long long>(1, (ms + 999) / 1000));
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(Shard& shard, Transport& transport, std::uint64_t number,
+                                   const ListenerOptions& listener, TimePoint now)
+    : shard_(shard),
+      core_(shard.core()),
+      transport_(transport),
+      number_(number),
+      listener_(listener),
+      accepted_at_(now),
+      last_received_(now) {
+  shard_.add_connection(this);
+  BrokerStats::add(core_.stats().connections_total);
+  core_.stats().connections_current.fetch_add(1, std::memory_order_relaxed);
+}
+
+ClientConnection::~ClientConnection() {
+  if (!closed_) {
+    // The event loop is being torn down: leave the session consistent.
+    closed_ = true;
+    shard_.remove_connection(this);
+    if (session_ && session_->connection == this) {
+      session_->connection = nullptr;
+      session_->set_online(false);
+    }
+  }
+  core_.stats().connections_current.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// --- input ---------------------------------------------------------------
+
+void ClientConnection::on_bytes(std::span<const std::uint8_t> bytes, TimePoint now) {
+  if (closed_ || state_ == State::kClosing) return;
+  if (state_ == State::kConnecting || !input_.empty()) {
+    input_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (state_ == State::kConnecting) {
+      if (input_.size() > 2 * std::size_t{core_.options().limits.max_packet_size}) {
+        fail(ReasonCode::kPacketTooLarge, "too much data before CONNACK");
+      }
+      return;
+    }
+    std::string buffered = std::move(input_);
+    input_.clear();
+    process_input({reinterpret_cast<const std::uint8_t*>(buffered.data()), buffered.size()}, now);
+    return;
+  }
+  process_input(bytes, now);
+}
+
+void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePoint now) {
+  std::size_t offset = 0;
+  while (offset < bytes.size() && !closed_ && state_ != State::kClosing) {
+    if (state_ == State::kConnecting) {
+      input_.append(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
+      return;
+    }
+    auto rest = bytes.subspan(offset);
+    auto framed = protocol::split_frame(rest, core_.options().limits.max_packet_size);
+    if (framed.status == protocol::FrameStatus::kIncomplete) break;
+    if (framed.status == protocol::FrameStatus::kMalformed) {
+      fail(ReasonCode::kMalformedPacket, "malformed remaining length");
+      return;
+    }
+    if (framed.status == protocol::FrameStatus::kTooLarge) {
+      fail(ReasonCode::kPacketTooLarge, "packet larger than the maximum packet size");
+      return;
+    }
+    const protocol::Frame& frame = framed.frame;
+    auto body = rest.subspan(frame.header_size, frame.remaining_length);
+    offset += frame.size();
+    last_received_ = now;
+    if (!handle_frame(frame, body, now)) return;
+  }
+  if (offset < bytes.size() && !closed_ && state_ != State::kClosing) {
+    input_.assign(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
+  }
+}
+
+bool ClientConnection::handle_frame(const protocol::Frame& frame,
+                                    std::span<const std::uint8_t> body, TimePoint now) {
+  if (state_ == State::kAwaitConnect) {
+    if (frame.type() != protocol::PacketType::kConnect) {
+      STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
+                          << ": first packet is not CONNECT; closing";
+      close_transport();
+      return false;
+    }
+    auto connect = protocol::decode_connect(frame, body);
+    if (!connect.ok()) {
+      auto reason = static_cast<ReasonCode>(connect.error().code);
+      // The protocol level byte follows the protocol name ("MQTT": 6 bytes).
+      if (body.size() > 6 && body[6] == 5) version_ = Version::kV5;
+      if (reason == ReasonCode::kUnsupportedProtocolVersion || version_ == Version::kV5) {
+        refuse_connect(reason, connect.error().message);
+      } else {
+        STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
+                            << ": bad CONNECT: " << connect.error().message;
+        close_transport();
+      }
+      return false;
+    }
+    return handle_connect(std::move(connect).value(), now);
+  }
+
+  auto decoded = protocol::decode(frame, body, version_);
+  if (!decoded.ok()) {
+    return fail(static_cast<ReasonCode>(decoded.error().code), decoded.error().message);
+  }
+  protocol::Packet& packet = decoded.value();
+  switch (frame.type()) {
+    case protocol::PacketType::kPublish:
+      return handle_publish(std::move(std::get<protocol::Publish>(packet)), now);
+    case protocol::PacketType::kPuback:
+      return handle_puback(std::get<protocol::Puback>(packet), now);
+    case protocol::PacketType::kPubrec:
+      return handle_pubrec(std::get<protocol::Pubrec>(packet), now);
+    case protocol::PacketType::kPubrel:
+      return handle_pubrel(std::get<protocol::Pubrel>(packet));
+    case protocol::PacketType::kPubcomp:
+      return handle_pubcomp(std::get<protocol::Pubcomp>(packet), now);
+    case protocol::PacketType::kSubscribe:
+      return handle_subscribe(std::move(std::get<protocol::Subscribe>(packet)));
+    case protocol::PacketType::kUnsubscribe:
+      return handle_unsubscribe(std::move(std::get<protocol::Unsubscribe>(packet)));
+    case protocol::PacketType::kPingreq:
+      send(protocol::Pingresp{});
+      transport_.flush();
+      return true;
+    case protocol::PacketType::kDisconnect:
+      return handle_disconnect(std::get<protocol::Disconnect>(packet));
+    case protocol::PacketType::kAuth:
+      // No enhanced authentication method is offered (CONNECT with one is
+      // refused), so an AUTH packet is a protocol error.
+      return fail(ReasonCode::kProtocolError, "AUTH without an authentication method");
+    case protocol::PacketType::kConnect:
+      return fail(ReasonCode::kProtocolError, "second CONNECT");
+    default:
+      return fail(ReasonCode::kProtocolError, "packet type a client must not send");
+  }
+}
+
+// --- CONNECT -------------------------------------------------------------
+
+bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) {
+  const Options& options = core_.options();
+  version_ = connect.version;
+  const bool v5 = protocol::is_v5(version_);
+
+  if (v5 && connect.properties.authentication_method) {
+    refuse_connect(ReasonCode::kBadAuthenticationMethod, "no authentication method is supported");
+    return false;
+  }
+  if (connect.client_id.empty()) {
+    if (!options.mqtt.allow_zero_length_client_id || version_ == Version::kV31 ||
+        (!v5 && !connect.clean_start)) {
+      refuse_connect(ReasonCode::kClientIdentifierNotValid,
+                     "a zero-length client id needs clean session");
+      return false;
+    }
+    connect.client_id = core_.assign_client_id();
+    client_id_assigned_ = true;
+  } else if (version_ == Version::kV31 && connect.client_id.size() > 23) {
+    refuse_connect(ReasonCode::kClientIdentifierNotValid, "MQTT 3.1 client ids are 1-23 bytes");
+    return false;
+  }
+  if (connect.will) {
+    const protocol::Will& will = *connect.will;
+    if (!routing::is_valid_topic_name(will.topic)) {
+      refuse_connect(ReasonCode::kTopicNameInvalid, "invalid will topic");
+      return false;
+    }
+    if (will.qos > options.mqtt.maximum_qos) {
+      refuse_connect(ReasonCode::kQosNotSupported, "will QoS above the maximum QoS");
+      return false;
+    }
+    if (will.retain && !options.mqtt.retain_available) {
+      refuse_connect(ReasonCode::kRetainNotSupported, "retained wills are not available");
+      return false;
+    }
+  }
+  if (!listener_.allow_anonymous) {
+    refuse_connect(ReasonCode::kNotAuthorized, "anonymous clients are not allowed here");
+    return false;
+  }
+
+  client_id_ = std::move(connect.client_id);
+  keep_alive_ = connect.keep_alive;
+  const std::uint16_t max_keep_alive = options.mqtt.max_keep_alive;
+  if (v5 && max_keep_alive < 65535 && (keep_alive_ == 0 || keep_alive_ > max_keep_alive)) {
+    keep_alive_ = max_keep_alive;
+    keep_alive_changed_ = true;
+  }
+  std::uint32_t requested_expiry =
+      v5 ? connect.properties.session_expiry_interval.value_or(0)
+         : (connect.clean_start ? 0 : kNoExpiry);
+  connect_session_expiry_ = std::min(requested_expiry, options.mqtt.max_session_expiry);
+  session_expiry_capped_ = v5 && connect_session_expiry_ != requested_expiry;
+  window_ = options.limits.max_inflight;
+  if (v5) {
+    window_ = std::min<std::uint16_t>(window_, connect.properties.receive_maximum.value_or(65535));
+    client_max_packet_size_ = connect.properties.maximum_packet_size.value_or(client_max_packet_size_);
+    client_topic_alias_maximum_ = connect.properties.topic_alias_maximum.value_or(0);
+    inbound_aliases_.assign(std::size_t{options.mqtt.topic_alias_maximum} + 1, std::string{});
+  }
+  connect_will_ = std::move(connect.will);
+
+  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '"
+                      << client_id_ << "' connected (v"
+                      << (version_ == Version::kV5 ? "5" : version_ == Version::kV311 ? "3.1.1" : "3.1")
+                      << ", keep-alive " << keep_alive_ << "s, "
+                      << (connect.clean_start ? "clean start" : "resume") << ")";
+  state_ = State::kConnecting;
+  claim_session(connect.clean_start, now);
+  return state_ == State::kConnected;
+}
+
+void ClientConnection::claim_session(bool clean_start, TimePoint now) {
+  auto claim = core_.claim_session(client_id_, clean_start, shard_);
+  if (claim.replaced) {
+    claim.replaced->run([&core = core_](Session& old) {
+      TimePoint at = SteadyClock::now();
+      if (old.connection != nullptr) old.connection->disconnect(ReasonCode::kSessionTakenOver, at);
+      core.end_session(old);
+    });
+  }
+  if (!claim.resumed) {
+    attach(*claim.session, false, now);
+    return;
+  }
+  std::weak_ptr<ClientConnection> weak = weak_from_this();
+  Shard* here = &shard_;
+  claim.session->run([weak, here, clean_start](Session& session) {
+    TimePoint at = SteadyClock::now();
+    if (session.ended) {
+      // It expired or was replaced between the lookup and now: start over.
+      here->executor().post([weak, clean_start] {
+        if (auto self = weak.lock(); self && !self->closed_) {
+          self->claim_session(clean_start, SteadyClock::now());
+        }
+      });
+      return;
+    }
+    if (session.connection != nullptr) {
+      session.connection->disconnect(ReasonCode::kSessionTakenOver, at);
+    }
+    session.migrate(here, [weak](Session& arrived) {
+      TimePoint arrival = SteadyClock::now();
+      if (auto self = weak.lock(); self && !self->closed_) {
+        self->attach(arrived, true, arrival);
+        return;
+      }
+      // The new connection died while the session travelled: it is offline.
+      Shard& owner = *arrived.owner();
+      if (arrived.expiry_interval == 0) {
+        owner.core().end_session(arrived);
+      } else {
+        if (arrived.expiry_interval != kNoExpiry) {
+          arrived.expires_at = arrival + std::chrono::seconds(arrived.expiry_interval);
+        }
+        owner.watch_offline(arrived.shared_from_this());
+      }
+    });
+  });
+}
+
+void ClientConnection::attach(Session& session, bool session_present, TimePoint now) {
+  const Options& options = core_.options();
+  session_ = session.shared_from_this();
+  shard_.unwatch_offline(session_);
+  session.connection = this;
+  session.set_online(true);
+  session.version = version_;
+  session.will = std::move(connect_will_);
+  session.will_delay =
+      session.will ? session.will->properties.will_delay_interval.value_or(0) : 0;
+  session.will_due_at.reset();  // a delayed will of the last connection is cancelled
+  session.expires_at.reset();
+  session.expiry_interval = connect_session_expiry_;
+  session.outbound.set_window(window_);
+  state_ = State::kConnected;
+
+  protocol::Connack connack;
+  connack.session_present = session_present;
+  if (protocol::is_v5(version_)) {
+    protocol::Properties& p = connack.properties;
+    p.receive_maximum = options.limits.receive_maximum;
+    p.maximum_packet_size = options.limits.max_packet_size;
+    if (options.mqtt.topic_alias_maximum > 0) p.topic_alias_maximum = options.mqtt.topic_alias_maximum;
+    if (options.mqtt.maximum_qos < 2) p.maximum_qos = options.mqtt.maximum_qos;
+    p.retain_available = options.mqtt.retain_available ? 1 : 0;
+    p.wildcard_subscription_available = options.mqtt.wildcard_subscriptions ? 1 : 0;
+    p.subscription_identifier_available = options.mqtt.subscription_identifiers ? 1 : 0;
+    p.shared_subscription_available = options.mqtt.shared_subscriptions ? 1 : 0;
+    if (client_id_assigned_) p.assigned_client_identifier = client_id_;
+    if (keep_alive_changed_) p.server_keep_alive = keep_alive_;
+    if (session_expiry_capped_) p.session_expiry_interval = connect_session_expiry_;
+  }
+  send(connack);
+  if (session_present) session.outbound.resume(*this, now);
+  transport_.flush();
+
+  if (!input_.empty()) {
+    std::string buffered = std::move(input_);
+    input_.clear();
+    process_input({reinterpret_cast<const std::uint8_t*>(buffered.data()), buffered.size()}, now);
+  }
+}
+
+void ClientConnection::refuse_connect(ReasonCode reason, std::string why) {
+  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << ": CONNECT refused ("
+                      << protocol::to_string(reason) << "): " << why;
+  protocol::Connack connack;
+  connack.reason = reason;
+  if (protocol::is_v5(version_)) connack.properties.reason_string = std::move(why);
+  send(connack);
+  close_transport();
+}
+
+// --- PUBLISH and acknowledgements -----------------------------------------
+
+bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) {
+  const Options& options = core_.options();
+  const bool v5 = protocol::is_v5(version_);
+  if (v5 && publish.properties.topic_alias) {
+    std::uint16_t alias = *publish.properties.topic_alias;
+    if (alias == 0 || alias >= inbound_aliases_.size()) {
+      return fail(ReasonCode::kTopicAliasInvalid, "topic alias out of range");
+    }
+    if (publish.topic.empty()) {
+      if (inbound_aliases_[alias].empty()) {
+        return fail(ReasonCode::kProtocolError, "unknown topic alias");
+      }
+      publish.topic = inbound_aliases_[alias];
+    } else {
+      inbound_aliases_[alias] = publish.topic;
+    }
+    publish.properties.topic_alias.reset();
+  }
+  if (publish.topic.empty()) {
+    return fail(ReasonCode::kProtocolError, "empty topic name");
+  }
+  if (!routing::is_valid_topic_name(publish.topic)) {
+    return fail(ReasonCode::kTopicNameInvalid, "wildcard in a PUBLISH topic");
+  }
+  if (publish.qos > options.mqtt.maximum_qos) {
+    return fail(ReasonCode::kQosNotSupported, "QoS above the maximum QoS");
+  }
+  if (publish.retain && !options.mqtt.retain_available) {
+    return fail(ReasonCode::kRetainNotSupported, "retain is not available");
+  }
+  Session& session = *session_;
+  if (publish.qos == 2) {
+    if (session.inbound_qos2.contains(publish.packet_id)) {
+      // A resend of a message already accepted: acknowledge, never route twice.
+      send(protocol::Pubrec{publish.packet_id});
+      transport_.flush();
+      return true;
+    }
+    if (session.inbound_qos2.size() >= options.limits.receive_maximum) {
+      return fail(ReasonCode::kReceiveMaximumExceeded, "more QoS 2 messages than Receive Maximum");
+    }
+  }
+
+  BrokerStats::add(core_.stats().messages_received);
+  const std::uint8_t qos = publish.qos;
+  const std::uint16_t packet_id = publish.packet_id;
+  MessagePtr message = make_message(std::move(publish), client_id_, now);
+  if (message->retain) core_.retain(message);
+  std::size_t receivers = shard_.route(message);
+
+  ReasonCode reason = receivers == 0 && v5 ? ReasonCode::kNoMatchingSubscribers : ReasonCode::kSuccess;
+  if (qos == 1) {
+    send(protocol::Puback{packet_id, reason});
+    transport_.flush();
+  } else if (qos == 2) {
+    session.inbound_qos2.insert(packet_id);
+    send(protocol::Pubrec{packet_id, reason});
+    transport_.flush();
+  }
+  return true;
+}
+
+bool ClientConnection::handle_puback(const protocol::Puback& ack, TimePoint now) {
+  if (!session_->outbound.on_puback(ack.packet_id, *this, now)) {
+    STARLING_LOG(kDebug) << "conn " << number_ << ": PUBACK for unknown packet id " << ack.packet_id;
+  }
+  transport_.flush();
+  return true;
+}
+
+bool ClientConnection::handle_pubrec(const protocol::Pubrec& ack, TimePoint now) {
+  if (!session_->outbound.on_pubrec(ack.packet_id, protocol::is_failure(ack.reason), *this, now)) {
+    send(protocol::Pubrel{ack.packet_id, ReasonCode::kPacketIdentifierNotFound});
+  }
+  transport_.flush();
+  return true;
+}
+
+bool ClientConnection::handle_pubrel(const protocol::Pubrel& rel) {
+  bool known = session_->inbound_qos2.erase(rel.packet_id) > 0;
+  send(protocol::Pubcomp{rel.packet_id,
+                         known ? ReasonCode::kSuccess : ReasonCode::kPacketIdentifierNotFound});
+  transport_.flush();
+  return true;
+}
+
+bool ClientConnection::handle_pubcomp(const protocol::Pubcomp& ack, TimePoint now) {
+  if (!session_->outbound.on_pubcomp(ack.packet_id, *this, now)) {
+    STARLING_LOG(kDebug) << "conn " << number_ << ": PUBCOMP for unknown packet id " << ack.packet_id;
+  }
+  transport_.flush();
+  return true;
+}
+
+// --- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------
+
+bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
+  const Options& options = core_.options();
+  const bool v5 = protocol::is_v5(version_);
+  std::uint32_t subscription_id = 0;
+  if (!subscribe.properties.subscription_identifiers.empty()) {
+    if (!options.mqtt.subscription_identifiers) {
+      return fail(ReasonCode::kSubscriptionIdentifiersNotSupported,
+                  "subscription identifiers are not available");
+    }
+    subscription_id = subscribe.properties.subscription_identifiers.front();
+  }
+
+  struct Retained {
+    std::string filter;
+    routing::SubscriptionOptions options;
+  };
+  std::vector<ReasonCode> reasons;
+  std::vector<SubscriptionChange> changes;
+  std::vector<Retained> retained;
+  Session& session = *session_;
+  const ReasonCode invalid_filter = v5 ? ReasonCode::kTopicFilterInvalid : ReasonCode::kUnspecifiedError;
+  for (protocol::SubscribeEntry& entry : subscribe.entries) {
+    routing::SharedSubscription shared;
+    auto kind = routing::parse_shared_subscription(entry.filter, &shared);
+    SubscriptionChange change;
+    if (kind == routing::SharedParse::kInvalid) {
+      reasons.push_back(invalid_filter);
+      continue;
+    }
+    if (kind == routing::SharedParse::kShared) {
+      if (entry.no_local) {
+        return fail(ReasonCode::kProtocolError, "No Local on a shared subscription");
+      }
+      if (!options.mqtt.shared_subscriptions) {
+        reasons.push_back(v5 ? ReasonCode::kSharedSubscriptionsNotSupported : ReasonCode::kUnspecifiedError);
+        continue;
+      }
+      change.share_group = std::string(shared.group);
+      change.filter = std::string(shared.filter);
+    } else {
+      if (!routing::is_valid_topic_filter(entry.filter)) {
+        reasons.push_back(invalid_filter);
+        continue;
+      }
+      change.filter = entry.filter;
+    }
+    if (!options.mqtt.wildcard_subscriptions &&
+        change.filter.find_first_of("+#") != std::string::npos) {
+      reasons.push_back(v5 ? ReasonCode::kWildcardSubscriptionsNotSupported : ReasonCode::kUnspecifiedError);
+      continue;
+    }
+    change.options.qos = std::min(entry.qos, options.mqtt.maximum_qos);
+    change.options.no_local = entry.no_local;
+    change.options.retain_as_published = entry.retain_as_published;
+    change.options.retain_handling = entry.retain_handling;
+    change.options.subscription_id = subscription_id;
+    reasons.push_back(static_cast<ReasonCode>(change.options.qos));
+
+    auto [it, inserted] = session.subscriptions.try_emplace(entry.filter);
+    it->second = session::SubscriptionRecord{change.filter, change.share_group, change.options};
+    bool send_retained = change.share_group.empty() &&
+                         (entry.retain_handling == 0 || (entry.retain_handling == 1 && inserted));
+    if (send_retained) retained.push_back({change.filter, change.options});
+    changes.push_back(std::move(change));
+  }
+
+  std::weak_ptr<ClientConnection> weak = weak_from_this();
+  auto respond = [weak, packet_id = subscribe.packet_id, reasons = std::move(reasons),
+                  retained = std::move(retained)](Session& s) {
+    auto self = weak.lock();
+    if (!self || self->closed_ || s.connection != self.get()) return;
+    self->send(protocol::Suback{packet_id, reasons});
+    TimePoint now = SteadyClock::now();
+    for (const Retained& r : retained) self->deliver_retained(s, r.filter, r.options, now);
+    self->transport_.flush();
+  };
+  if (changes.empty()) {
+    respond(session);
+  } else {
+    core_.change_subscriptions(session_, std::move(changes), std::move(respond));
+  }
+  return true;
+}
+
+void ClientConnection::deliver_retained(Session& session, const std::string& filter,
+                                        const routing::SubscriptionOptions& options,
+                                        TimePoint now) {
+  for (MessagePtr& message : core_.retained_matching(filter)) {
+    session::Delivery delivery;
+    delivery.qos = std::min(message->qos, options.qos);
+    delivery.retain = true;
+    if (options.subscription_id != 0) delivery.subscription_ids.push_back(options.subscription_id);
+    delivery.message = std::move(message);
+    shard_.deliver_locally(session, std::move(delivery), now);
+  }
+}
+
+bool ClientConnection::handle_unsubscribe(protocol::Unsubscribe unsubscribe) {
+  std::vector<ReasonCode> reasons;
+  std::vector<SubscriptionChange> changes;
+  Session& session = *session_;
+  for (const std::string& filter : unsubscribe.filters) {
+    auto it = session.subscriptions.find(filter);
+    if (it == session.subscriptions.end()) {
+      reasons.push_back(ReasonCode::kNoSubscriptionExisted);
+      continue;
+    }
+    reasons.push_back(ReasonCode::kSuccess);
+    SubscriptionChange change;
+    change.add = false;
+    change.share_group = it->second.share_group;
+    change.filter = it->second.filter;
+    changes.push_back(std::move(change));
+    session.subscriptions.erase(it);
+  }
+  std::weak_ptr<ClientConnection> weak = weak_from_this();
+  auto respond = [weak, packet_id = unsubscribe.packet_id, reasons = std::move(reasons)](Session& s) {
+    auto self = weak.lock();
+    if (!self || self->closed_ || s.connection != self.get()) return;
+    self->send(protocol::Unsuback{packet_id, reasons});
+    self->transport_.flush();
+  };
+  if (changes.empty()) {
+    respond(session);
+  } else {
+    core_.change_subscriptions(session_, std::move(changes), std::move(respond));
+  }
+  return true;
+}
+
+// --- DISCONNECT and the end of a connection --------------------------------
+
+bool ClientConnection::handle_disconnect(const protocol::Disconnect& disconnect) {
+  if (protocol::is_v5(version_) && disconnect.properties.session_expiry_interval) {
+    std::uint32_t requested = *disconnect.properties.session_expiry_interval;
+    if (connect_session_expiry_ == 0 && requested != 0) {
+      return fail(ReasonCode::kProtocolError, "session expiry set on DISCONNECT after 0 on CONNECT");
+    }
+    session_->expiry_interval = std::min(requested, core_.options().mqtt.max_session_expiry);
+  }
+  normal_disconnect_ = disconnect.reason != ReasonCode::kDisconnectWithWillMessage;
+  log_end(normal_disconnect_ ? "disconnected" : "disconnected with will");
+  TimePoint now = SteadyClock::now();
+  closed_ = true;
+  close_transport();
+  shard_.remove_connection(this);
+  detach_session(now);
+  return false;
+}
+
+void ClientConnection::disconnect(ReasonCode reason, TimePoint now) {
+  if (closed_) return;
+  if (protocol::is_v5(version_) && state_ == State::kConnected) {
+    send(protocol::Disconnect{reason});
+  }
+  log_end(reason == ReasonCode::kSessionTakenOver ? "taken over" : "disconnected by the broker");
+  closed_ = true;
+  close_transport();
+  shard_.remove_connection(this);
+  detach_session(now);
+}
+
+bool ClientConnection::fail(ReasonCode reason, std::string why) {
+  BrokerStats::add(core_.stats().protocol_errors);
+  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '" << client_id_
+                      << "': " << protocol::to_string(reason) << ": " << why;
+  if (closed_) return false;
+  if (protocol::is_v5(version_) && state_ == State::kConnected) {
+    protocol::Disconnect packet{reason};
+    packet.properties.reason_string = std::move(why);
+    send(packet);
+  }
+  closed_ = true;
+  close_transport();
+  shard_.remove_connection(this);
+  detach_session(SteadyClock::now());
+  return false;
+}
+
+void ClientConnection::on_closed(TimePoint now) {
+  if (closed_) return;
+  closed_ = true;
+  state_ = State::kClosing;
+  shard_.remove_connection(this);
+  if (session_) log_end("connection lost");
+  detach_session(now);
+}
+
+void ClientConnection::on_tick(TimePoint now) {
+  if (closed_) return;
+  const auto& limits = core_.options().limits;
+  if (state_ == State::kAwaitConnect &&
+      now - accepted_at_ > std::chrono::milliseconds(limits.connect_timeout_ms)) {
+    STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
+                        << ": no CONNECT in time; closing";
+    closed_ = true;
+    close_transport();
+    shard_.remove_connection(this);
+    return;
+  }
+  // The spec allows one and a half keep-alive periods of silence.
+  if (state_ == State::kConnected && keep_alive_ > 0 &&
+      now - last_received_ > std::chrono::milliseconds(keep_alive_ * 1500)) {
+    disconnect(ReasonCode::kKeepAliveTimeout, now);
+  }
+}
+
+void ClientConnection::detach_session(TimePoint now) {
+  if (!session_ || session_->connection != this) {
+    session_.reset();
+    return;
+  }
+  Session& session = *session_;
+  session.connection = nullptr;
+  session.set_online(false);
+  for (session::Delivery& delivery : session.outbound.take_shared_unacknowledged()) {
+    shard_.redeliver_shared(std::move(delivery), session);
+  }
+  if (normal_disconnect_) session.will.reset();
+  if (session.will) {
+    std::uint32_t delay =
+        protocol::is_v5(version_) ? std::min(session.will_delay, session.expiry_interval) : 0;
+    if (delay == 0) {
+      core_.publish_will(*session.will, client_id_, shard_);
+      session.will.reset();
+    } else {
+      session.will_due_at = now + std::chrono::seconds(delay);
+    }
+  }
+  if (session.expiry_interval == 0) {
+    core_.end_session(session);
+  } else {
+    if (session.expiry_interval != kNoExpiry) {
+      session.expires_at = now + std::chrono::seconds(session.expiry_interval);
+    }
+    if (session.expires_at || session.will_due_at) shard_.watch_offline(session_);
+  }
+  session_.reset();
+}
+
+void ClientConnection::close_transport() {
+  state_ = State::kClosing;
+  transport_.close();
+}
+
+void ClientConnection::log_end(const char* how) const {
+  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '" << client_id_
+                      << "' " << how;
+}
+
+// --- output ----------------------------------------------------------------
+
+void ClientConnection::send(const protocol::Packet& packet) {
+  protocol::encode(packet, version_, transport_.output());
+}
+
+session::OutboundSink::SendResult ClientConnection::send_publish(const session::Delivery& delivery,
+                                                                 std::uint16_t packet_id, bool dup,
+                                                                 TimePoint now) {
+  const Message& message = *delivery.message;
+  if (delivery.qos == 0 && transport_.backlog() > core_.options().limits.max_queued_bytes) {
+    BrokerStats::add(core_.stats().messages_dropped_queue_full);
+    return SendResult::kDiscarded;  // a slow consumer loses QoS 0, never memory
+  }
+  const protocol::Properties* properties = nullptr;
+  protocol::Properties with_hop_properties;
+  std::string_view topic = message.topic;
+  std::uint16_t alias = 0;
+  bool new_alias = false;
+  if (protocol::is_v5(version_)) {
+    if (message.expired(now)) {
+      BrokerStats::add(core_.stats().messages_dropped_expired);
+      return SendResult::kDiscarded;
+    }
+    bool needs_copy = message.has_properties || !delivery.subscription_ids.empty() ||
+                      message.expires_at.has_value() || client_topic_alias_maximum_ > 0;
+    if (needs_copy) {
+      with_hop_properties = message.properties;
+      with_hop_properties.subscription_identifiers = delivery.subscription_ids;
+      if (message.expires_at) {
+        with_hop_properties.message_expiry_interval = seconds_until(*message.expires_at, now);
+      }
+      properties = &with_hop_properties;
+    }
+    if (protocol::encoded_publish_size(topic, message.payload, properties, version_) >
+        client_max_packet_size_) {
+      BrokerStats::add(core_.stats().messages_dropped_too_large);
+      return SendResult::kDiscarded;
+    }
+    if (client_topic_alias_maximum_ > 0 && topic.size() > 2) {
+      auto found = outbound_aliases_.find(message.topic);
+      if (found != outbound_aliases_.end()) {
+        alias = found->second;
+      } else if (outbound_aliases_.size() <
+                 std::min<std::size_t>(client_topic_alias_maximum_, kMaxOutboundAliases)) {
+        alias = static_cast<std::uint16_t>(outbound_aliases_.size() + 1);
+        new_alias = true;
+        outbound_aliases_.emplace(message.topic, alias);
+      }
+      if (alias != 0) {
+        with_hop_properties.topic_alias = alias;
+        if (!new_alias) topic = {};
+      }
+    }
+  }
+  protocol::PublishHeader header{delivery.qos, delivery.retain, dup, packet_id};
+  protocol::encode_publish(header, topic, message.payload, properties, version_, transport_.output());
+  BrokerStats::add(core_.stats().messages_sent);
+  return SendResult::kSent;
+}
+
+void ClientConnection::send_pubrel(std::uint16_t packet_id) { send(protocol::Pubrel{packet_id}); }
+
+}  // namespace starling

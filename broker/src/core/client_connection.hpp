@@ -1,0 +1,129 @@
+#pragma once
+// One client's network connection, as the MQTT protocol sees it: CONNECT and
+// its checks, then every packet the client sends, and the packets the broker
+// sends it. Bytes in through on_bytes(), bytes out through the Transport; no
+// I/O of its own.
+//
+// Threading: created, driven and destroyed on one shard's thread.
+// Lifetime: owned by the net layer's connection through a shared_ptr; the
+// session holds a raw pointer only while attached (cleared in on_closed).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/session.hpp"
+#include "core/transport.hpp"
+#include "protocol/decoder.hpp"
+#include "protocol/packets.hpp"
+#include "routing/subscription_options.hpp"
+#include "session/outbound_flow.hpp"
+#include "starling/options.hpp"
+
+namespace starling {
+
+class BrokerCore;
+class Shard;
+
+class ClientConnection : public session::OutboundSink,
+                         public std::enable_shared_from_this<ClientConnection> {
+ public:
+  ClientConnection(Shard& shard, Transport& transport, std::uint64_t number,
+                   const ListenerOptions& listener, TimePoint now);
+  ~ClientConnection() override;
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
+
+  // Feeds received bytes; a partial packet is kept until the rest arrives.
+  void on_bytes(std::span<const std::uint8_t> bytes, TimePoint now);
+  // The transport is gone (peer closed, error, or after close()).
+  void on_closed(TimePoint now);
+  // Once a second from the shard: keep-alive and CONNECT timeouts.
+  void on_tick(TimePoint now);
+  // The broker ends this connection: takeover (0x8E), shutdown (0x8B), ...
+  // Sends DISCONNECT to v5 clients and closes; the will is handled as for
+  // any abnormal end.
+  void disconnect(protocol::ReasonCode reason, TimePoint now);
+
+  // Writes what has been encoded (called after a batch of deliveries).
+  void flush() { transport_.flush(); }
+
+  // session::OutboundSink
+  SendResult send_publish(const session::Delivery& delivery, std::uint16_t packet_id, bool dup,
+                          TimePoint now) override;
+  void send_pubrel(std::uint16_t packet_id) override;
+
+  std::uint64_t number() const { return number_; }
+  const std::string& client_id() const { return client_id_; }
+  protocol::Version version() const { return version_; }
+
+ private:
+  enum class State { kAwaitConnect, kConnecting, kConnected, kClosing };
+
+  // Returns false when the connection must stop processing input.
+  bool handle_frame(const protocol::Frame& frame, std::span<const std::uint8_t> body,
+                    TimePoint now);
+  bool handle_connect(protocol::Connect connect, TimePoint now);
+  void attach(Session& session, bool session_present, TimePoint now);
+  bool handle_publish(protocol::Publish publish, TimePoint now);
+  bool handle_puback(const protocol::Puback& ack, TimePoint now);
+  bool handle_pubrec(const protocol::Pubrec& ack, TimePoint now);
+  bool handle_pubrel(const protocol::Pubrel& rel);
+  bool handle_pubcomp(const protocol::Pubcomp& ack, TimePoint now);
+  bool handle_subscribe(protocol::Subscribe subscribe);
+  bool handle_unsubscribe(protocol::Unsubscribe unsubscribe);
+  bool handle_disconnect(const protocol::Disconnect& disconnect);
+
+  void send(const protocol::Packet& packet);
+  void refuse_connect(protocol::ReasonCode reason, std::string why);
+  // Protocol violation: v5 DISCONNECT with `reason`, v3 plain close.
+  bool fail(protocol::ReasonCode reason, std::string why);
+  void close_transport();
+  void log_end(const char* how) const;
+  // The connection ended without a normal DISCONNECT: will and expiry rules.
+  void detach_session(TimePoint now);
+  void deliver_retained(Session& session, const std::string& filter,
+                        const routing::SubscriptionOptions& options, TimePoint now);
+  // Claims the session for the CONNECT being handled and attaches to it,
+  // possibly after it moved here from another shard.
+  void claim_session(bool clean_start, TimePoint now);
+  void process_input(std::span<const std::uint8_t> bytes, TimePoint now);
+
+  Shard& shard_;
+  BrokerCore& core_;
+  Transport& transport_;
+  const std::uint64_t number_;
+  const ListenerOptions& listener_;
+  State state_ = State::kAwaitConnect;
+  protocol::Version version_ = protocol::Version::kV311;
+  std::string client_id_;
+  TimePoint accepted_at_;
+  TimePoint last_received_;
+  std::uint16_t keep_alive_ = 0;  // seconds, as enforced
+  SessionPtr session_;
+  bool normal_disconnect_ = false;   // DISCONNECT 0x00 received: no will
+  bool closed_ = false;
+  std::uint32_t connect_session_expiry_ = 0;
+  std::optional<protocol::Will> connect_will_;
+  std::uint16_t window_ = 65535;      // outbound in-flight window
+  bool client_id_assigned_ = false;
+  bool keep_alive_changed_ = false;
+  bool session_expiry_capped_ = false;
+  // Client's limits (v5), or defaults.
+  std::uint32_t client_max_packet_size_ = 268435460;
+  std::uint16_t client_topic_alias_maximum_ = 0;
+  // Inbound topic aliases: alias -> topic (index 0 unused).
+  std::vector<std::string> inbound_aliases_;
+  // Outbound topic aliases we assigned: topic -> alias.
+  std::unordered_map<std::string, std::uint16_t> outbound_aliases_;
+  // Received bytes not yet processed: a partial packet, or packets that
+  // arrived while the session was being attached.
+  std::string input_;
+};
+
+}  // namespace starling

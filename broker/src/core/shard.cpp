@@ -1,0 +1,169 @@
+#include "core/shard.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/broker_core.hpp"
+#include "core/client_connection.hpp"
+
+namespace starling {
+namespace {
+
+// Picks the member for the next message of a shared group: the next online
+// one in round-robin order, or, when none is online, the next one anyway
+// (its session queues the message). `excluded` is skipped.
+template <typename Group>
+const typename Group::value_type* pick_member(routing::SharedGroup<SessionPtr>& group,
+                                              const Session* excluded) {
+  const std::size_t n = group.members.size();
+  const typename Group::value_type* fallback = nullptr;
+  for (std::size_t step = 0; step < n; ++step) {
+    std::size_t i = (group.next + step) % n;
+    const auto& member = group.members[i];
+    if (member.first.get() == excluded) continue;
+    if (member.first->online()) {
+      group.next = (i + 1) % n;
+      return &member;
+    }
+    if (fallback == nullptr) fallback = &member;
+  }
+  if (fallback != nullptr) group.next = (group.next + 1) % n;
+  return fallback;
+}
+
+using Member = std::pair<SessionPtr, routing::SubscriptionOptions>;
+using Members = std::vector<Member>;
+
+session::Delivery shared_delivery(const MessagePtr& message, const routing::SharedGroup<SessionPtr>& group,
+                                  const routing::SubscriptionOptions& options) {
+  session::Delivery delivery;
+  delivery.message = message;
+  delivery.qos = std::min(message->qos, options.qos);
+  delivery.retain = options.retain_as_published && message->retain;
+  if (options.subscription_id != 0) delivery.subscription_ids.push_back(options.subscription_id);
+  delivery.share_group = group.name;
+  delivery.share_filter = group.filter;
+  return delivery;
+}
+
+}  // namespace
+
+Shard::Shard(BrokerCore& core, Executor& executor, std::size_t index)
+    : core_(core), executor_(executor), index_(index) {}
+
+std::size_t Shard::route(const MessagePtr& message) {
+  std::size_t receivers = 0;
+  scratch_.clear();
+  subscriptions_.match(
+      message->topic,
+      [&](const SessionPtr& session, const routing::SubscriptionOptions& options) {
+        if (options.no_local && session->client_id() == message->origin_client_id) return;
+        scratch_.push_back(Match{session.get(), &session, options.qos, options.retain_as_published,
+                                 options.no_local, options.subscription_id});
+      },
+      [&](routing::SharedGroup<SessionPtr>& group) {
+        const Member* member = pick_member<Members>(group, nullptr);
+        if (member == nullptr) return;
+        member->first->deliver(shared_delivery(message, group, member->second));
+        ++receivers;
+      });
+  if (scratch_.empty()) return receivers;
+
+  // Overlapping subscriptions of one session: one delivery at the highest
+  // QoS, carrying every subscription identifier.
+  if (scratch_.size() > 1) {
+    std::sort(scratch_.begin(), scratch_.end(),
+              [](const Match& a, const Match& b) { return a.session < b.session; });
+  }
+  for (std::size_t i = 0; i < scratch_.size();) {
+    session::Delivery delivery;
+    std::uint8_t qos = 0;
+    bool retain_as_published = false;
+    std::size_t j = i;
+    for (; j < scratch_.size() && scratch_[j].session == scratch_[i].session; ++j) {
+      qos = std::max(qos, scratch_[j].qos);
+      retain_as_published = retain_as_published || scratch_[j].retain_as_published;
+      if (scratch_[j].subscription_id != 0) {
+        delivery.subscription_ids.push_back(scratch_[j].subscription_id);
+      }
+    }
+    delivery.message = message;
+    delivery.qos = std::min(message->qos, qos);
+    delivery.retain = retain_as_published && message->retain;
+    (*scratch_[i].pointer)->deliver(std::move(delivery));
+    ++receivers;
+    i = j;
+  }
+  return receivers;
+}
+
+void Shard::redeliver_shared(session::Delivery delivery, Session& from) {
+  bool handed_over = false;
+  const MessagePtr message = delivery.message;
+  subscriptions_.match(
+      message->topic, [](const SessionPtr&, const routing::SubscriptionOptions&) {},
+      [&](routing::SharedGroup<SessionPtr>& group) {
+        if (handed_over || group.name != delivery.share_group ||
+            group.filter != delivery.share_filter) {
+          return;
+        }
+        const Member* member = pick_member<Members>(group, &from);
+        if (member == nullptr || !member->first->online()) return;
+        member->first->deliver(shared_delivery(message, group, member->second));
+        handed_over = true;
+      });
+  if (!handed_over && !from.ended && from.expiry_interval != 0) {
+    // Nobody else can take it now: it waits in this member's session.
+    deliver_locally(from, std::move(delivery), SteadyClock::now());
+  }
+}
+
+void Shard::deliver_locally(Session& session, session::Delivery delivery, TimePoint now) {
+  auto outcome = session.outbound.deliver(std::move(delivery), session.connection, now);
+  BrokerStats& stats = core_.stats();
+  switch (outcome) {
+    case session::DeliverOutcome::kDroppedQueueFull:
+      BrokerStats::add(stats.messages_dropped_queue_full);
+      break;
+    case session::DeliverOutcome::kDroppedExpired:
+      BrokerStats::add(stats.messages_dropped_expired);
+      break;
+    default:
+      break;
+  }
+}
+
+void Shard::tick(TimePoint now) {
+  std::vector<ClientConnection*> connections(connections_.begin(), connections_.end());
+  for (ClientConnection* connection : connections) {
+    if (connections_.contains(connection)) connection->on_tick(now);
+  }
+  ++ticks_;
+  const bool sweep_queues = ticks_ % 30 == 0;
+  std::vector<SessionPtr> offline(offline_.begin(), offline_.end());
+  for (const SessionPtr& session : offline) {
+    if (session->ended || session->connection != nullptr) {
+      offline_.erase(session);
+      continue;
+    }
+    if (session->will_due_at && *session->will_due_at <= now) {
+      session->will_due_at.reset();
+      if (session->will) {
+        core_.publish_will(*session->will, session->client_id(), *this);
+        session->will.reset();
+      }
+    }
+    if (session->expires_at && *session->expires_at <= now) {
+      core_.end_session(*session);
+      offline_.erase(session);
+      continue;
+    }
+    if (sweep_queues) {
+      std::size_t dropped = session->outbound.drop_expired(now);
+      if (dropped != 0) BrokerStats::add(core_.stats().messages_dropped_expired, dropped);
+    }
+    if (!session->expires_at && !session->will_due_at) offline_.erase(session);
+  }
+}
+
+}  // namespace starling

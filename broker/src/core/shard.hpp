@@ -1,0 +1,76 @@
+#pragma once
+// One worker thread's slice of the broker: its replica of the subscription
+// tree (so matching a PUBLISH takes no lock), the connections it serves, and
+// the sessions it owns. Every method runs on the shard's own thread unless
+// it says otherwise.
+#include <cstddef>
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "core/executor.hpp"
+#include "core/message.hpp"
+#include "core/session.hpp"
+#include "routing/subscription_tree.hpp"
+
+namespace starling {
+
+class BrokerCore;
+class ClientConnection;
+
+class Shard {
+ public:
+  Shard(BrokerCore& core, Executor& executor, std::size_t index);
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  Executor& executor() { return executor_; }  // any thread
+  std::size_t index() const { return index_; }
+  BrokerCore& core() { return core_; }
+
+  // Delivers `message` to every matching subscription, from this thread.
+  // Returns the number of sessions it went to.
+  std::size_t route(const MessagePtr& message);
+  // Redelivers a message a shared-subscription member left unacknowledged
+  // to another online member of its group, or back to `from` if none.
+  void redeliver_shared(session::Delivery delivery, Session& from);
+
+  // Hands a delivery to a session this shard owns (from its mailbox).
+  void deliver_locally(Session& session, session::Delivery delivery, TimePoint now);
+
+  routing::SubscriptionTree<SessionPtr>& subscriptions() { return subscriptions_; }
+
+  void add_connection(ClientConnection* connection) { connections_.insert(connection); }
+  void remove_connection(ClientConnection* connection) { connections_.erase(connection); }
+  const std::unordered_set<ClientConnection*>& connections() const { return connections_; }
+
+  // A session of this shard went offline and has an expiry or a delayed
+  // will to watch. Forgotten again when it resumes or ends.
+  void watch_offline(const SessionPtr& session) { offline_.insert(session); }
+  void unwatch_offline(const SessionPtr& session) { offline_.erase(session); }
+
+  // Once a second: keep-alive and CONNECT timeouts, delayed wills, session
+  // expiry, expired queued messages.
+  void tick(TimePoint now);
+
+ private:
+  struct Match {
+    Session* session;
+    const SessionPtr* pointer;
+    std::uint8_t qos;
+    bool retain_as_published;
+    bool no_local;
+    std::uint32_t subscription_id;
+  };
+
+  BrokerCore& core_;
+  Executor& executor_;
+  std::size_t index_;
+  routing::SubscriptionTree<SessionPtr> subscriptions_;
+  std::unordered_set<ClientConnection*> connections_;
+  std::unordered_set<SessionPtr> offline_;
+  std::vector<Match> scratch_;  // reused by route(), never shrinks
+  std::uint64_t ticks_ = 0;
+};
+
+}  // namespace starling

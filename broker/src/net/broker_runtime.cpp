@@ -1,0 +1,107 @@
+#include "net/broker_runtime.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "core/client_connection.hpp"
+#include "util/log.hpp"
+
+namespace starling {
+
+Result<std::unique_ptr<Broker>> Broker::start(Options options) {
+  return BrokerRuntime::create(std::move(options));
+}
+
+BrokerRuntime::BrokerRuntime(Options options)
+    : core_(std::make_unique<BrokerCore>(std::move(options))) {}
+
+Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options) {
+  if (options.listeners.empty()) options.listeners.push_back(ListenerOptions{});
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<BrokerRuntime> runtime(new BrokerRuntime(std::move(options)));
+  for (unsigned i = 0; i < threads; ++i) {
+    runtime->workers_.push_back(std::make_unique<Worker>(i));
+    runtime->core_->add_shard(*runtime->workers_.back());
+  }
+  if (auto status = runtime->open_listeners(); !status.ok()) return status.error();
+  runtime->start_threads();
+  return std::unique_ptr<Broker>(std::move(runtime));
+}
+
+BrokerRuntime::~BrokerRuntime() { stop(); }
+
+Status BrokerRuntime::open_listeners() {
+  std::vector<Worker*> workers;
+  for (auto& w : workers_) workers.push_back(w.get());
+  for (const ListenerOptions& options : core_->options().listeners) {
+    // Each listener accepts on its own worker, round-robin, to spread accept load.
+    Worker& acceptor = *workers_[listeners_.size() % workers_.size()];
+    auto listener = Listener::open(options, acceptor, workers, *core_, connection_numbers_);
+    if (!listener.ok()) return listener.error();
+    listeners_.push_back(std::move(listener).value());
+  }
+  return {};
+}
+
+void BrokerRuntime::start_threads() {
+  for (std::size_t i = 0; i < workers_.size(); ++i) workers_[i]->start(core_->shard(i));
+  for (auto& listener : listeners_) {
+    listener->start();
+    Endpoint e = listener->endpoint();
+    bool v6 = e.host.find(':') != std::string::npos;
+    STARLING_LOG(kInfo) << "listening on " << e.type << "://" << (v6 ? "[" : "") << e.host
+                        << (v6 ? "]" : "") << ":" << e.port;
+  }
+  STARLING_LOG(kInfo) << "starling running with " << workers_.size() << " worker thread"
+                      << (workers_.size() == 1 ? "" : "s");
+}
+
+std::vector<Endpoint> BrokerRuntime::endpoints() const {
+  std::vector<Endpoint> result;
+  for (const auto& listener : listeners_) result.push_back(listener->endpoint());
+  return result;
+}
+
+void BrokerRuntime::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  STARLING_LOG(kInfo) << "shutting down";
+  for (auto& listener : listeners_) listener->stop();
+  // Every connection gets DISCONNECT 0x8B (v5) and its will, on its own thread.
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    Shard& shard = core_->shard(i);
+    workers_[i]->post([&shard] {
+      std::vector<ClientConnection*> connections(shard.connections().begin(),
+                                                 shard.connections().end());
+      TimePoint now = SteadyClock::now();
+      for (ClientConnection* c : connections) {
+        c->disconnect(protocol::ReasonCode::kServerShuttingDown, now);
+      }
+    });
+  }
+  // Give the DISCONNECTs and wills a moment to reach the wire.
+  auto deadline = SteadyClock::now() + std::chrono::seconds(2);
+  while (core_->stats().connections_current.load() > 0 && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& worker : workers_) worker->stop_and_join();
+  listeners_.clear();
+  workers_.clear();
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopped_ = true;
+  }
+  stopped_cv_.notify_all();
+  STARLING_LOG(kInfo) << "stopped";
+}
+
+void BrokerRuntime::wait() {
+  std::unique_lock lock(stop_mutex_);
+  stopped_cv_.wait(lock, [this] { return stopped_; });
+}
+
+}  // namespace starling

@@ -1,0 +1,172 @@
+#include "session/outbound_flow.hpp"
+
+#include <utility>
+
+namespace starling::session {
+
+DeliverOutcome OutboundFlow::deliver(Delivery delivery, OutboundSink* sink, TimePoint now) {
+  if (delivery.message->expired(now)) return DeliverOutcome::kDroppedExpired;
+  if (delivery.qos == 0) {
+    if (sink != nullptr) {
+      auto sent = sink->send_publish(delivery, 0, false, now);
+      return sent == OutboundSink::SendResult::kSent ? DeliverOutcome::kSent
+                                                     : DeliverOutcome::kDroppedTooLarge;
+    }
+    if (!limits_.queue_qos0_offline) return DeliverOutcome::kDroppedOffline;
+  }
+  // Keep order: nothing overtakes what is already queued.
+  if (sink != nullptr && queue_.empty() && !window_full()) {
+    return send_new(std::move(delivery), *sink, now) ? DeliverOutcome::kSent
+                                                     : DeliverOutcome::kDroppedTooLarge;
+  }
+  if (queue_.size() >= limits_.max_queued_messages ||
+      queued_bytes_ + delivery.payload_bytes() > limits_.max_queued_bytes) {
+    return DeliverOutcome::kDroppedQueueFull;
+  }
+  push_queue(std::move(delivery));
+  return DeliverOutcome::kQueued;
+}
+
+std::uint16_t OutboundFlow::next_packet_id() {
+  // The window is at most 65535 and not full, so a free id exists.
+  do {
+    last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
+  } while (by_packet_id_.contains(last_packet_id_));
+  return last_packet_id_;
+}
+
+bool OutboundFlow::send_new(Delivery&& delivery, OutboundSink& sink, TimePoint now) {
+  if (delivery.qos == 0) {
+    return sink.send_publish(delivery, 0, false, now) == OutboundSink::SendResult::kSent;
+  }
+  std::uint16_t id = next_packet_id();
+  if (sink.send_publish(delivery, id, false, now) == OutboundSink::SendResult::kDiscarded) {
+    return false;
+  }
+  Stage stage = delivery.qos == 1 ? Stage::kAwaitPuback : Stage::kAwaitPubrec;
+  inflight_.push_back(Inflight{id, stage, std::move(delivery)});
+  by_packet_id_.emplace(id, std::prev(inflight_.end()));
+  return true;
+}
+
+void OutboundFlow::fill_window(OutboundSink& sink, TimePoint now) {
+  while (!queue_.empty() && !window_full()) {
+    Delivery next = pop_queue();
+    if (next.message->expired(now)) continue;
+    // A discarded (too large) message counts as delivered; move on.
+    (void)send_new(std::move(next), sink, now);
+  }
+}
+
+void OutboundFlow::complete(InflightList::iterator it) {
+  by_packet_id_.erase(it->packet_id);
+  inflight_.erase(it);
+}
+
+bool OutboundFlow::on_puback(std::uint16_t packet_id, OutboundSink& sink, TimePoint now) {
+  auto found = by_packet_id_.find(packet_id);
+  if (found == by_packet_id_.end() || found->second->stage != Stage::kAwaitPuback) return false;
+  complete(found->second);
+  fill_window(sink, now);
+  return true;
+}
+
+bool OutboundFlow::on_pubrec(std::uint16_t packet_id, bool failed, OutboundSink& sink,
+                             TimePoint now) {
+  auto found = by_packet_id_.find(packet_id);
+  if (found == by_packet_id_.end()) return false;
+  Inflight& entry = *found->second;
+  if (entry.stage == Stage::kAwaitPubcomp) {
+    // A repeated PUBREC (after a resend): answer with PUBREL again.
+    sink.send_pubrel(packet_id);
+    return true;
+  }
+  if (entry.stage != Stage::kAwaitPubrec) return false;
+  if (failed) {
+    complete(found->second);
+    fill_window(sink, now);
+    return true;
+  }
+  entry.stage = Stage::kAwaitPubcomp;
+  entry.delivery.message.reset();  // the payload is no longer needed
+  sink.send_pubrel(packet_id);
+  return true;
+}
+
+bool OutboundFlow::on_pubcomp(std::uint16_t packet_id, OutboundSink& sink, TimePoint now) {
+  auto found = by_packet_id_.find(packet_id);
+  if (found == by_packet_id_.end() || found->second->stage != Stage::kAwaitPubcomp) return false;
+  complete(found->second);
+  fill_window(sink, now);
+  return true;
+}
+
+void OutboundFlow::resume(OutboundSink& sink, TimePoint now) {
+  for (auto it = inflight_.begin(); it != inflight_.end();) {
+    auto current = it++;
+    if (current->stage == Stage::kAwaitPubcomp) {
+      sink.send_pubrel(current->packet_id);
+    } else if (sink.send_publish(current->delivery, current->packet_id, true, now) ==
+               OutboundSink::SendResult::kDiscarded) {
+      complete(current);
+    }
+  }
+  fill_window(sink, now);
+}
+
+std::vector<Delivery> OutboundFlow::take_shared_unacknowledged() {
+  std::vector<Delivery> taken;
+  for (auto it = inflight_.begin(); it != inflight_.end();) {
+    auto current = it++;
+    if (current->stage != Stage::kAwaitPubcomp && current->delivery.via_shared_subscription()) {
+      taken.push_back(std::move(current->delivery));
+      complete(current);
+    }
+  }
+  std::deque<Delivery> kept;
+  for (Delivery& d : queue_) {
+    if (d.via_shared_subscription()) {
+      queued_bytes_ -= d.payload_bytes();
+      taken.push_back(std::move(d));
+    } else {
+      kept.push_back(std::move(d));
+    }
+  }
+  queue_.swap(kept);
+  return taken;
+}
+
+std::size_t OutboundFlow::drop_expired(TimePoint now) {
+  std::size_t before = queue_.size();
+  std::deque<Delivery> kept;
+  for (Delivery& d : queue_) {
+    if (d.message->expired(now)) {
+      queued_bytes_ -= d.payload_bytes();
+    } else {
+      kept.push_back(std::move(d));
+    }
+  }
+  queue_.swap(kept);
+  return before - queue_.size();
+}
+
+void OutboundFlow::clear() {
+  inflight_.clear();
+  by_packet_id_.clear();
+  queue_.clear();
+  queued_bytes_ = 0;
+}
+
+void OutboundFlow::push_queue(Delivery&& delivery) {
+  queued_bytes_ += delivery.payload_bytes();
+  queue_.push_back(std::move(delivery));
+}
+
+Delivery OutboundFlow::pop_queue() {
+  Delivery front = std::move(queue_.front());
+  queue_.pop_front();
+  queued_bytes_ -= front.payload_bytes();
+  return front;
+}
+
+}  // namespace starling::session

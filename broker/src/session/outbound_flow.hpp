@@ -1,0 +1,111 @@
+#pragma once
+// The broker-to-client half of a session's QoS state (MQTT 5.0 4.3, 4.4, 4.9):
+// packet identifiers, the in-flight window bounded by the client's Receive
+// Maximum, the queue of messages waiting for a slot or for the client to come
+// back, and resending on resumption. No I/O: what to send goes to a sink.
+//
+// Thread-safety: none; a session's owner thread drives it.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <unordered_map>
+#include <vector>
+
+#include "core/message.hpp"
+#include "session/delivery.hpp"
+
+namespace starling::session {
+
+// Where the flow's packets go (the connection, or a fake in tests).
+class OutboundSink {
+ public:
+  enum class SendResult { kSent, kDiscarded };
+  virtual ~OutboundSink() = default;
+  // kDiscarded when the client cannot take it (larger than its Maximum Packet
+  // Size); the flow then treats the message as delivered (spec 3.1.2.11.4).
+  virtual SendResult send_publish(const Delivery& delivery, std::uint16_t packet_id, bool dup,
+                                  TimePoint now) = 0;
+  virtual void send_pubrel(std::uint16_t packet_id) = 0;
+};
+
+struct OutboundLimits {
+  std::size_t max_queued_messages = 100000;
+  std::uint64_t max_queued_bytes = 64ull << 20;
+  bool queue_qos0_offline = false;
+};
+
+enum class DeliverOutcome {
+  kSent,
+  kQueued,
+  kDroppedQueueFull,
+  kDroppedOffline,  // QoS 0 while the client is away
+  kDroppedExpired,
+  kDroppedTooLarge,
+};
+
+class OutboundFlow {
+ public:
+  explicit OutboundFlow(OutboundLimits limits = {}) : limits_(limits) {}
+
+  // REQUIRES: window >= 1. The client's Receive Maximum (capped by the
+  // broker's max_inflight).
+  void set_window(std::uint16_t window) { window_ = window; }
+
+  // A new message for this session. `sink` is null while the client is
+  // offline: QoS 1/2 messages are queued (within the limits), QoS 0 dropped
+  // unless queue_qos0_offline.
+  DeliverOutcome deliver(Delivery delivery, OutboundSink* sink, TimePoint now);
+
+  // Acknowledgements from the client. False when the packet id is not in
+  // flight in the matching stage (the caller decides how to answer).
+  bool on_puback(std::uint16_t packet_id, OutboundSink& sink, TimePoint now);
+  bool on_pubrec(std::uint16_t packet_id, bool failed, OutboundSink& sink, TimePoint now);
+  bool on_pubcomp(std::uint16_t packet_id, OutboundSink& sink, TimePoint now);
+
+  // The client (re)connected with this session: resend every unacknowledged
+  // PUBLISH with DUP set and every PUBREL, in their original order, then fill
+  // the window from the queue.
+  void resume(OutboundSink& sink, TimePoint now);
+
+  // Removes and returns the messages delivered through a shared subscription
+  // that the client has not acknowledged (PUBLISH in flight without PUBACK or
+  // PUBREC, and queued), so another member of the group can have them.
+  std::vector<Delivery> take_shared_unacknowledged();
+
+  // Drops queued messages whose expiry has passed. Returns how many.
+  std::size_t drop_expired(TimePoint now);
+
+  std::size_t queued_count() const { return queue_.size(); }
+  std::uint64_t queued_bytes() const { return queued_bytes_; }
+  std::size_t inflight_count() const { return inflight_.size(); }
+  void clear();
+
+ private:
+  enum class Stage { kAwaitPuback, kAwaitPubrec, kAwaitPubcomp };
+  struct Inflight {
+    std::uint16_t packet_id;
+    Stage stage;
+    Delivery delivery;
+  };
+  using InflightList = std::list<Inflight>;
+
+  bool window_full() const { return inflight_.size() >= window_; }
+  std::uint16_t next_packet_id();
+  // Sends one delivery now. Returns false when the sink discarded it.
+  bool send_new(Delivery&& delivery, OutboundSink& sink, TimePoint now);
+  void fill_window(OutboundSink& sink, TimePoint now);
+  void complete(InflightList::iterator it);
+  void push_queue(Delivery&& delivery);
+  Delivery pop_queue();
+
+  OutboundLimits limits_;
+  std::uint16_t window_ = 65535;
+  std::uint16_t last_packet_id_ = 0;
+  InflightList inflight_;  // in send order
+  std::unordered_map<std::uint16_t, InflightList::iterator> by_packet_id_;
+  std::deque<Delivery> queue_;
+  std::uint64_t queued_bytes_ = 0;
+};
+
+}  // namespace starling::session

@@ -1,0 +1,41 @@
+#pragma once
+// Process-wide logger: one line per event to stderr, thread-safe.
+//   STARLING_LOG(kInfo) << "listening on " << endpoint;
+// The stream is only built when the level is enabled. Lines that concern a
+// client carry its connection number and client id (see net/connection).
+#include <atomic>
+#include <sstream>
+#include <string_view>
+
+namespace starling::log {
+
+enum class Level { kTrace = 0, kDebug, kInfo, kWarn, kError, kOff };
+
+// Parses "trace", "debug", "info", "warn", "error", "off"; false if unknown.
+bool parse_level(std::string_view text, Level* out);
+void set_level(Level level);
+Level level();
+inline bool enabled(Level l) { return l >= level(); }
+
+void write(Level level, std::string_view line);
+
+// Collects one line and writes it when destroyed.
+class LineWriter {
+ public:
+  explicit LineWriter(Level level) : level_(level) {}
+  LineWriter(const LineWriter&) = delete;
+  LineWriter& operator=(const LineWriter&) = delete;
+  ~LineWriter() { write(level_, stream_.view()); }
+  std::ostringstream& stream() { return stream_; }
+
+ private:
+  Level level_;
+  std::ostringstream stream_;
+};
+
+}  // namespace starling::log
+
+#define STARLING_LOG(lvl)                                        \
+  if (!::starling::log::enabled(::starling::log::Level::lvl)) { \
+  } else                                                         \
+    ::starling::log::LineWriter(::starling::log::Level::lvl).stream()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything Starling needs to build, run and test on Debian 12.
+# Idempotent: packages already present are skipped, so a second run is quick.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libssl-dev librocksdb-dev libtoml11-dev
+  pybind11-dev python3-dev
+  libgtest-dev libgmock-dev
+  libpaho-mqtt-dev libpaho-mqttpp-dev
+  mosquitto mosquitto-clients python3-paho-mqtt
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's mosquitto package starts a system broker on 1883; Starling wants that port.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
+  systemctl stop mosquitto || true
+  systemctl disable mosquitto >/dev/null 2>&1 || true
+fi
+echo "setup: all dependencies present"

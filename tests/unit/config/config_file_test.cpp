@@ -1,0 +1,313 @@
+#include "config/config_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "config/config_error.hpp"
+#include "options_equal.hpp"
+
+namespace starling {
+namespace {
+
+using testing::expect_same_listeners;
+using testing::expect_same_options;
+
+// The error message of parsing `text` as "starling.toml"; fails the test if
+// parsing succeeds.
+std::string error_of(const std::string& text) {
+  Result<Options> result = parse_config(text, "starling.toml");
+  if (result.ok()) {
+    ADD_FAILURE() << "expected an error for:\n" << text;
+    return "";
+  }
+  EXPECT_EQ(result.error().code, kConfigErrorCode);
+  return result.error().message;
+}
+
+TEST(ConfigFile, AnEmptyFileGivesTheDefaults) {
+  Result<Options> options = parse_config("", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  expect_same_options(*options, Options{});
+}
+
+TEST(ConfigFile, CommentsAndBlankLinesAloneGiveTheDefaults) {
+  Result<Options> options = parse_config("# nothing here\n\n   # still nothing\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  expect_same_options(*options, Options{});
+}
+
+TEST(ConfigFile, EveryKeyIsParsed) {
+  const std::string text = R"(
+data_dir = "/var/lib/starling"
+threads = 8
+log_level = "debug"
+
+[[listeners]]
+type = "tcp"
+bind = "0.0.0.0:1884"
+allow_anonymous = false
+
+[[listeners]]
+bind = "[::1]:0"
+
+[mqtt]
+max_keep_alive = 600
+topic_alias_maximum = 10
+maximum_qos = 1
+retain_available = false
+wildcard_subscriptions = false
+shared_subscriptions = false
+subscription_identifiers = false
+allow_zero_length_client_id = false
+queue_qos0_offline = true
+max_session_expiry = 3600
+
+[limits]
+max_packet_size = 65536
+receive_maximum = 100
+max_inflight = 20
+max_queued_messages = 500
+max_queued_bytes = 10000000000
+connect_timeout_ms = 2500
+)";
+  Result<Options> options = parse_config(text, "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+
+  Options expected;
+  expected.data_dir = "/var/lib/starling";
+  expected.threads = 8;
+  expected.log_level = "debug";
+  expected.listeners = {{"tcp", "0.0.0.0:1884", false}, {"tcp", "[::1]:0", true}};
+  expected.mqtt = {600, 10, 1, false, false, false, false, false, true, 3600};
+  expected.limits = {65536, 100, 20, 500, 10000000000ull, 2500};
+  expect_same_options(*options, expected);
+}
+
+TEST(ConfigFile, SectionsMayBeWrittenAsInlineTablesAndDottedKeys) {
+  Result<Options> options = parse_config(
+      "mqtt = { maximum_qos = 0 }\n"
+      "limits.max_inflight = 7\n"
+      "listeners = [ { bind = \"localhost:1\" } ]\n",
+      "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->mqtt.maximum_qos, 0);
+  EXPECT_EQ(options->limits.max_inflight, 7);
+  expect_same_listeners(options->listeners, {{"tcp", "localhost:1", true}});
+}
+
+TEST(ConfigFile, AbsentListenersLeaveTheListEmptyMeaningTheDefaultListener) {
+  Result<Options> options = parse_config("threads = 2\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_TRUE(options->listeners.empty());
+}
+
+TEST(ConfigFile, IntegersAtTheEdgesOfTheirRangesAreAccepted) {
+  Result<Options> options = parse_config(
+      "threads = 1024\n"
+      "[mqtt]\nmax_keep_alive = 65535\nmaximum_qos = 2\nmax_session_expiry = 4294967295\n"
+      "[limits]\nmax_packet_size = 16\nreceive_maximum = 1\nmax_inflight = 65535\n"
+      "max_queued_bytes = 9223372036854775807\n",
+      "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->threads, 1024u);
+  EXPECT_EQ(options->mqtt.max_session_expiry, 4294967295u);
+  EXPECT_EQ(options->limits.max_packet_size, 16u);
+  EXPECT_EQ(options->limits.max_queued_bytes, 9223372036854775807ull);
+}
+
+// --- errors: each names the file, the line and the key ---
+
+TEST(ConfigFile, AnOutOfRangeIntegerNamesFileLineAndKey) {
+  EXPECT_EQ(error_of("[limits]\n\n\n\n\n\nmax_packet_size = -1\n"),
+            "starling.toml:7: limits.max_packet_size: expected an integer from 16 to 268435460, "
+            "got -1");
+  EXPECT_EQ(error_of("[limits]\nmax_packet_size = 268435461\n"),
+            "starling.toml:2: limits.max_packet_size: expected an integer from 16 to 268435460, "
+            "got 268435461");
+}
+
+TEST(ConfigFile, Uint16FieldsRejectValuesAbove65535) {
+  EXPECT_EQ(error_of("[mqtt]\nmax_keep_alive = 65536\n"),
+            "starling.toml:2: mqtt.max_keep_alive: expected an integer from 0 to 65535, got 65536");
+  EXPECT_EQ(error_of("[mqtt]\ntopic_alias_maximum = 70000\n"),
+            "starling.toml:2: mqtt.topic_alias_maximum: expected an integer from 0 to 65535, got "
+            "70000");
+}
+
+TEST(ConfigFile, MaximumQosMustBeZeroToTwo) {
+  EXPECT_EQ(error_of("[mqtt]\nmaximum_qos = 3\n"),
+            "starling.toml:2: mqtt.maximum_qos: expected an integer from 0 to 2, got 3");
+}
+
+TEST(ConfigFile, ReceiveMaximumAndMaxInflightMustBeAtLeastOne) {
+  EXPECT_EQ(error_of("[limits]\nreceive_maximum = 0\n"),
+            "starling.toml:2: limits.receive_maximum: expected an integer from 1 to 65535, got 0");
+  EXPECT_EQ(error_of("[limits]\nmax_inflight = 0\n"),
+            "starling.toml:2: limits.max_inflight: expected an integer from 1 to 65535, got 0");
+}
+
+TEST(ConfigFile, ThreadsAbove1024AreRejected) {
+  EXPECT_EQ(error_of("threads = 1025\n"),
+            "starling.toml:1: threads: expected an integer from 0 to 1024, got 1025");
+}
+
+TEST(ConfigFile, AnIntegerTooLargeForTomlIsOutOfRangeNotWrapped) {
+  EXPECT_EQ(error_of("[mqtt]\nmax_session_expiry = 99999999999999999999\n"),
+            "starling.toml:2: mqtt.max_session_expiry: expected an integer from 0 to 4294967295, "
+            "got 9223372036854775807");
+}
+
+TEST(ConfigFile, AWrongTypeNamesTheKeyAndShowsTheValue) {
+  EXPECT_EQ(error_of("threads = \"four\"\n"),
+            "starling.toml:1: threads: expected an integer from 0 to 1024, got \"four\"");
+  EXPECT_EQ(error_of("threads = 1.5\n"),
+            "starling.toml:1: threads: expected an integer from 0 to 1024, got 1.5");
+  EXPECT_EQ(error_of("[mqtt]\nretain_available = \"yes\"\n"),
+            "starling.toml:2: mqtt.retain_available: expected true or false, got \"yes\"");
+  EXPECT_EQ(error_of("data_dir = 3\n"), "starling.toml:1: data_dir: expected a string, got 3");
+  EXPECT_EQ(error_of("log_level = [\"info\"]\n"),
+            "starling.toml:1: log_level: expected a string, got an array");
+}
+
+TEST(ConfigFile, ASectionThatIsNotATableIsAnError) {
+  EXPECT_EQ(error_of("mqtt = 1\n"), "starling.toml:1: mqtt: expected a table ([mqtt]), got 1");
+  EXPECT_EQ(error_of("limits = \"big\"\n"),
+            "starling.toml:1: limits: expected a table ([limits]), got \"big\"");
+}
+
+TEST(ConfigFile, AnUnknownLogLevelIsAnError) {
+  EXPECT_EQ(error_of("\nlog_level = \"loud\"\n"),
+            "starling.toml:2: log_level: expected one of trace, debug, info, warn, error, off, "
+            "got 'loud'");
+}
+
+TEST(ConfigFile, AnEmptyDataDirIsAnError) {
+  EXPECT_EQ(error_of("data_dir = \"\"\n"), "starling.toml:1: data_dir: must not be empty");
+}
+
+TEST(ConfigFile, AnUnknownKeySuggestsTheClosestKnownKey) {
+  EXPECT_EQ(error_of("\n[mqtt]\nmax_qos = 1\n"),
+            "starling.toml:3: unknown key 'mqtt.max_qos' (did you mean 'mqtt.maximum_qos'?)");
+  EXPECT_EQ(error_of("thread = 4\n"),
+            "starling.toml:1: unknown key 'thread' (did you mean 'threads'?)");
+}
+
+TEST(ConfigFile, AKeyInTheWrongSectionSuggestsTheRightOne) {
+  EXPECT_EQ(error_of("[mqtt]\nmax_packet_size = 100\n"),
+            "starling.toml:2: unknown key 'mqtt.max_packet_size' (did you mean "
+            "'limits.max_packet_size'?)");
+}
+
+TEST(ConfigFile, AnUnknownKeyWithNothingCloseHasNoSuggestion) {
+  EXPECT_EQ(error_of("[limits]\nzzz = 1\n"), "starling.toml:2: unknown key 'limits.zzz'");
+}
+
+TEST(ConfigFile, AnUnknownSectionIsAnError) {
+  EXPECT_EQ(error_of("[storage]\npath = \"x\"\n"), "starling.toml:1: unknown section 'storage'");
+  EXPECT_EQ(error_of("[limit]\n"),
+            "starling.toml:1: unknown section 'limit' (did you mean 'limits'?)");
+}
+
+TEST(ConfigFile, AnUnknownSubsectionIsAnUnknownKey) {
+  EXPECT_EQ(error_of("[mqtt.extra]\nx = 1\n"), "starling.toml:1: unknown key 'mqtt.extra'");
+}
+
+TEST(ConfigFile, AnEmptyListenersArrayIsAnError) {
+  EXPECT_EQ(error_of("threads = 1\nlisteners = []\n"),
+            "starling.toml:2: listeners: must not be empty (leave it out for the default "
+            "listener)");
+}
+
+TEST(ConfigFile, ListenersMustBeAnArrayOfTables) {
+  EXPECT_EQ(error_of("listeners = \"127.0.0.1:1883\"\n"),
+            "starling.toml:1: listeners: expected an array of tables ([[listeners]]), got "
+            "\"127.0.0.1:1883\"");
+  EXPECT_EQ(error_of("listeners = [1]\n"),
+            "starling.toml:1: listeners[0]: expected a table, got 1");
+}
+
+TEST(ConfigFile, AnUnknownListenerTypeIsAnError) {
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"tls\"\n"),
+            "starling.toml:2: listeners[0].type: unknown listener type 'tls' (supported: tcp)");
+}
+
+TEST(ConfigFile, ABadBindNamesTheListenerByIndex) {
+  EXPECT_EQ(error_of("[[listeners]]\nbind = \"127.0.0.1:1\"\n[[listeners]]\nbind = \"1883\"\n"),
+            "starling.toml:4: listeners[1].bind: expected HOST:PORT or [IPv6]:PORT, got '1883'");
+  EXPECT_EQ(error_of("[[listeners]]\nbind = \"127.0.0.1:65536\"\n"),
+            "starling.toml:2: listeners[0].bind: port must be a number from 0 to 65535, got "
+            "'65536' in '127.0.0.1:65536'");
+  EXPECT_EQ(error_of("[[listeners]]\nbind = \"example.com:1883\"\n"),
+            "starling.toml:2: listeners[0].bind: host must be an IPv4 address, [IPv6] address, "
+            "'localhost' or '*', got 'example.com' in 'example.com:1883'");
+}
+
+TEST(ConfigFile, AnUnknownListenerKeySuggestsTheClosest) {
+  EXPECT_EQ(error_of("[[listeners]]\nbnd = \"127.0.0.1:1883\"\n"),
+            "starling.toml:2: unknown key 'listeners[0].bnd' (did you mean 'listeners[0].bind'?)");
+}
+
+TEST(ConfigFile, ATomlSyntaxErrorNamesFileAndLine) {
+  EXPECT_EQ(error_of("threads = 1\nlog_level = \n"),
+            "starling.toml:2: invalid TOML: missing value after key-value separator '='");
+}
+
+TEST(ConfigFile, ADuplicateKeyIsASyntaxErrorOnTheSecondLine) {
+  const std::string message = error_of("threads = 1\nthreads = 2\n");
+  EXPECT_TRUE(message.starts_with("starling.toml:2: invalid TOML: ")) << message;
+}
+
+TEST(ConfigFile, SeveralProblemsAreAllReportedInFileOrder) {
+  EXPECT_EQ(error_of("threads = -1\n[mqtt]\nmaximum_qos = 9\n[limits]\nmax_inflight = 0\n"),
+            "starling.toml:1: threads: expected an integer from 0 to 1024, got -1\n"
+            "starling.toml:3: mqtt.maximum_qos: expected an integer from 0 to 2, got 9\n"
+            "starling.toml:5: limits.max_inflight: expected an integer from 1 to 65535, got 0");
+}
+
+TEST(ConfigFile, TheSourceNameIsUsedAsGiven) {
+  Result<Options> result = parse_config("threads = -1\n", "/etc/starling/broker.toml");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message,
+            "/etc/starling/broker.toml:1: threads: expected an integer from 0 to 1024, got -1");
+}
+
+TEST(ConfigFile, LoadingAMissingFileReportsTheSystemError) {
+  Result<Options> result = load_config_file("/nonexistent/starling.toml");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, kConfigErrorCode);
+  EXPECT_EQ(result.error().message,
+            "cannot read config file '/nonexistent/starling.toml': No such file or directory");
+}
+
+TEST(ConfigFile, LoadingADirectoryReportsTheSystemError) {
+  Result<Options> result = load_config_file("/");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message, "cannot read config file '/': Is a directory");
+}
+
+TEST(ConfigFile, LoadingAFileParsesItAndNamesItInErrors) {
+  const std::string path = ::testing::TempDir() + "config_file_test.toml";
+  {
+    std::ofstream file(path);
+    file << "threads = 3\n";
+  }
+  Result<Options> loaded = load_config_file(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->threads, 3u);
+
+  {
+    std::ofstream file(path);
+    file << "threads = 3000\n";
+  }
+  Result<Options> bad = load_config_file(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message,
+            path + ":1: threads: expected an integer from 0 to 1024, got 3000");
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace starling

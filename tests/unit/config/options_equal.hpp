@@ -1,0 +1,54 @@
+#pragma once
+// Field-by-field comparison of Options for tests (Options has no operator==).
+#include <gtest/gtest.h>
+
+#include "starling/options.hpp"
+
+namespace starling::testing {
+
+inline void expect_same_listeners(const std::vector<ListenerOptions>& actual,
+                                  const std::vector<ListenerOptions>& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    SCOPED_TRACE("listeners[" + std::to_string(i) + "]");
+    EXPECT_EQ(actual[i].type, expected[i].type);
+    EXPECT_EQ(actual[i].bind, expected[i].bind);
+    EXPECT_EQ(actual[i].allow_anonymous, expected[i].allow_anonymous);
+  }
+}
+
+// Everything except the listeners.
+inline void expect_same_settings(const Options& actual, const Options& expected) {
+  EXPECT_EQ(actual.data_dir, expected.data_dir);
+  EXPECT_EQ(actual.threads, expected.threads);
+  EXPECT_EQ(actual.log_level, expected.log_level);
+
+  const MqttOptions& am = actual.mqtt;
+  const MqttOptions& em = expected.mqtt;
+  EXPECT_EQ(am.max_keep_alive, em.max_keep_alive);
+  EXPECT_EQ(am.topic_alias_maximum, em.topic_alias_maximum);
+  EXPECT_EQ(int{am.maximum_qos}, int{em.maximum_qos});
+  EXPECT_EQ(am.retain_available, em.retain_available);
+  EXPECT_EQ(am.wildcard_subscriptions, em.wildcard_subscriptions);
+  EXPECT_EQ(am.shared_subscriptions, em.shared_subscriptions);
+  EXPECT_EQ(am.subscription_identifiers, em.subscription_identifiers);
+  EXPECT_EQ(am.allow_zero_length_client_id, em.allow_zero_length_client_id);
+  EXPECT_EQ(am.queue_qos0_offline, em.queue_qos0_offline);
+  EXPECT_EQ(am.max_session_expiry, em.max_session_expiry);
+
+  const LimitOptions& al = actual.limits;
+  const LimitOptions& el = expected.limits;
+  EXPECT_EQ(al.max_packet_size, el.max_packet_size);
+  EXPECT_EQ(al.receive_maximum, el.receive_maximum);
+  EXPECT_EQ(al.max_inflight, el.max_inflight);
+  EXPECT_EQ(al.max_queued_messages, el.max_queued_messages);
+  EXPECT_EQ(al.max_queued_bytes, el.max_queued_bytes);
+  EXPECT_EQ(al.connect_timeout_ms, el.connect_timeout_ms);
+}
+
+inline void expect_same_options(const Options& actual, const Options& expected) {
+  expect_same_listeners(actual.listeners, expected.listeners);
+  expect_same_settings(actual, expected);
+}
+
+}  // namespace starling::testing
