@@ -31,10 +31,6 @@ int main(int argc, char** argv) {
     std::cerr << "starling: " << options.error().message << "\n";
     return 2;
   }
-  log::Level level = log::Level::kInfo;
-  (void)log::parse_level(options->log_level, &level);  // validated by resolve_options
-  log::set_level(level);
-
   // Worker threads inherit this mask; only the main thread takes the signals.
   sigset_t signals;
   sigemptyset(&signals);

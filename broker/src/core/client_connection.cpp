@@ -6,6 +6,7 @@
 #include "core/broker_core.hpp"
 #include "core/shard.hpp"
 #include "protocol/encoder.hpp"
+#include "protocol/utf8.hpp"
 #include "routing/topic.hpp"
 #include "util/log.hpp"
 
@@ -101,6 +102,8 @@ void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePo
   if (offset < bytes.size() && !closed_ && state_ != State::kClosing) {
     input_.assign(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
   }
+  // Everything answered in this batch goes out in one write.
+  if (!closed_) transport_.flush();
 }
 
 bool ClientConnection::handle_frame(const protocol::Frame& frame,
@@ -151,7 +154,6 @@ bool ClientConnection::handle_frame(const protocol::Frame& frame,
       return handle_unsubscribe(std::move(std::get<protocol::Unsubscribe>(packet)));
     case protocol::PacketType::kPingreq:
       send(protocol::Pingresp{});
-      transport_.flush();
       return true;
     case protocol::PacketType::kDisconnect:
       return handle_disconnect(std::get<protocol::Disconnect>(packet));
@@ -376,11 +378,17 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
     return fail(ReasonCode::kRetainNotSupported, "retain is not available");
   }
   Session& session = *session_;
+  if (v5 && publish.properties.payload_format_indicator.value_or(0) == 1 &&
+      !protocol::is_valid_mqtt_utf8(publish.payload)) {
+    // Refused, not routed; for QoS 0 there is nothing to answer.
+    if (publish.qos == 1) send(protocol::Puback{publish.packet_id, ReasonCode::kPayloadFormatInvalid});
+    if (publish.qos == 2) send(protocol::Pubrec{publish.packet_id, ReasonCode::kPayloadFormatInvalid});
+    return true;
+  }
   if (publish.qos == 2) {
     if (session.inbound_qos2.contains(publish.packet_id)) {
       // A resend of a message already accepted: acknowledge, never route twice.
       send(protocol::Pubrec{publish.packet_id});
-      transport_.flush();
       return true;
     }
     if (session.inbound_qos2.size() >= options.limits.receive_maximum) {
@@ -398,11 +406,9 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   ReasonCode reason = receivers == 0 && v5 ? ReasonCode::kNoMatchingSubscribers : ReasonCode::kSuccess;
   if (qos == 1) {
     send(protocol::Puback{packet_id, reason});
-    transport_.flush();
   } else if (qos == 2) {
     session.inbound_qos2.insert(packet_id);
     send(protocol::Pubrec{packet_id, reason});
-    transport_.flush();
   }
   return true;
 }
@@ -411,7 +417,6 @@ bool ClientConnection::handle_puback(const protocol::Puback& ack, TimePoint now)
   if (!session_->outbound.on_puback(ack.packet_id, *this, now)) {
     STARLING_LOG(kDebug) << "conn " << number_ << ": PUBACK for unknown packet id " << ack.packet_id;
   }
-  transport_.flush();
   return true;
 }
 
@@ -419,7 +424,6 @@ bool ClientConnection::handle_pubrec(const protocol::Pubrec& ack, TimePoint now)
   if (!session_->outbound.on_pubrec(ack.packet_id, protocol::is_failure(ack.reason), *this, now)) {
     send(protocol::Pubrel{ack.packet_id, ReasonCode::kPacketIdentifierNotFound});
   }
-  transport_.flush();
   return true;
 }
 
@@ -427,7 +431,6 @@ bool ClientConnection::handle_pubrel(const protocol::Pubrel& rel) {
   bool known = session_->inbound_qos2.erase(rel.packet_id) > 0;
   send(protocol::Pubcomp{rel.packet_id,
                          known ? ReasonCode::kSuccess : ReasonCode::kPacketIdentifierNotFound});
-  transport_.flush();
   return true;
 }
 
@@ -435,7 +438,6 @@ bool ClientConnection::handle_pubcomp(const protocol::Pubcomp& ack, TimePoint no
   if (!session_->outbound.on_pubcomp(ack.packet_id, *this, now)) {
     STARLING_LOG(kDebug) << "conn " << number_ << ": PUBCOMP for unknown packet id " << ack.packet_id;
   }
-  transport_.flush();
   return true;
 }
 
@@ -461,13 +463,16 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
   std::vector<SubscriptionChange> changes;
   std::vector<Retained> retained;
   Session& session = *session_;
-  const ReasonCode invalid_filter = v5 ? ReasonCode::kTopicFilterInvalid : ReasonCode::kUnspecifiedError;
   for (protocol::SubscribeEntry& entry : subscribe.entries) {
     routing::SharedSubscription shared;
     auto kind = routing::parse_shared_subscription(entry.filter, &shared);
     SubscriptionChange change;
-    if (kind == routing::SharedParse::kInvalid) {
-      reasons.push_back(invalid_filter);
+    bool valid = kind == routing::SharedParse::kShared ||
+                 (kind == routing::SharedParse::kNotShared && routing::is_valid_topic_filter(entry.filter));
+    if (!valid) {
+      // v5 refuses the one filter; in v3.1.1 it is a protocol violation (4.8).
+      if (!v5) return fail(ReasonCode::kTopicFilterInvalid, "invalid topic filter");
+      reasons.push_back(ReasonCode::kTopicFilterInvalid);
       continue;
     }
     if (kind == routing::SharedParse::kShared) {
@@ -481,10 +486,6 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
       change.share_group = std::string(shared.group);
       change.filter = std::string(shared.filter);
     } else {
-      if (!routing::is_valid_topic_filter(entry.filter)) {
-        reasons.push_back(invalid_filter);
-        continue;
-      }
       change.filter = entry.filter;
     }
     if (!options.mqtt.wildcard_subscriptions &&
@@ -725,7 +726,8 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
       }
       properties = &with_hop_properties;
     }
-    if (protocol::encoded_publish_size(topic, message.payload, properties, version_) >
+    protocol::PublishHeader sized{delivery.qos, delivery.retain, dup, packet_id};
+    if (protocol::encoded_publish_size(sized, topic, message.payload, properties, version_) >
         client_max_packet_size_) {
       BrokerStats::add(core_.stats().messages_dropped_too_large);
       return SendResult::kDiscarded;

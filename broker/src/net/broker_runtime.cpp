@@ -17,6 +17,11 @@ BrokerRuntime::BrokerRuntime(Options options)
 
 Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options) {
   if (options.listeners.empty()) options.listeners.push_back(ListenerOptions{});
+  log::Level level;
+  if (!log::parse_level(options.log_level, &level)) {
+    return Error{1, "unknown log level '" + options.log_level + "'"};
+  }
+  log::set_level(level);
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<BrokerRuntime> runtime(new BrokerRuntime(std::move(options)));

@@ -1,0 +1,53 @@
+#pragma once
+// The broker under test: Starling started in-process on 127.0.0.1 with a
+// free port (the default), or, when STARLING_TEST_EXTERNAL_BROKER=mosquitto,
+// /usr/sbin/mosquitto as a subprocess with a config that mirrors the options
+// it has an equivalent for. Either way it is stopped by the destructor.
+// Not thread-safe; create and destroy it on the test's thread.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "starling/broker.hpp"
+#include "starling/options.hpp"
+
+namespace starling::test {
+
+class TestBroker {
+ public:
+  // Options for a test broker: one tcp listener on 127.0.0.1:0, two
+  // threads, a private data directory, warnings only.
+  static Options default_options();
+
+  // True when the tests run against mosquitto instead of Starling.
+  static bool is_mosquitto();
+
+  // Starts the broker. Throws std::runtime_error when it cannot.
+  explicit TestBroker(Options options = default_options());
+  ~TestBroker();
+  TestBroker(const TestBroker&) = delete;
+  TestBroker& operator=(const TestBroker&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  const Options& options() const { return options_; }
+
+  // True while the broker process / instance still runs.
+  bool running() const;
+
+ private:
+  void start_starling();
+  void start_mosquitto();
+  std::string mosquitto_config() const;
+
+  Options options_;
+  std::filesystem::path work_dir_;
+  std::unique_ptr<Broker> broker_;    // in-process mode
+  mutable pid_t mosquitto_pid_ = -1;  // mosquitto mode; -1 once reaped
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace starling::test
