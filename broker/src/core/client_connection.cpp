@@ -240,7 +240,9 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
                       << (connect.clean_start ? "clean start" : "resume") << ")";
   state_ = State::kConnecting;
   claim_session(connect.clean_start, now);
-  return state_ == State::kConnected;
+  // Still connecting while a resumed session travels here: the caller keeps
+  // buffering what follows the CONNECT.
+  return state_ != State::kClosing;
 }
 
 void ClientConnection::claim_session(bool clean_start, TimePoint now) {
@@ -260,17 +262,18 @@ void ClientConnection::claim_session(bool clean_start, TimePoint now) {
   Shard* here = &shard_;
   claim.session->run([weak, here, clean_start](Session& session) {
     TimePoint at = SteadyClock::now();
+    // Taking the old connection over may end the session (expiry 0).
+    if (session.connection != nullptr) {
+      session.connection->disconnect(ReasonCode::kSessionTakenOver, at);
+    }
     if (session.ended) {
-      // It expired or was replaced between the lookup and now: start over.
+      // It expired, was replaced, or ended with its connection: start over.
       here->executor().post([weak, clean_start] {
         if (auto self = weak.lock(); self && !self->closed_) {
           self->claim_session(clean_start, SteadyClock::now());
         }
       });
       return;
-    }
-    if (session.connection != nullptr) {
-      session.connection->disconnect(ReasonCode::kSessionTakenOver, at);
     }
     session.migrate(here, [weak](Session& arrived) {
       TimePoint arrival = SteadyClock::now();
@@ -744,7 +747,15 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
       }
       if (alias != 0) {
         with_hop_properties.topic_alias = alias;
-        if (!new_alias) topic = {};
+        properties = &with_hop_properties;
+        if (!new_alias) {
+          topic = {};
+        } else if (protocol::encoded_publish_size(sized, topic, message.payload, properties,
+                                                  version_) > client_max_packet_size_) {
+          // The alias property would push it over the client's limit.
+          with_hop_properties.topic_alias.reset();
+          outbound_aliases_.erase(message.topic);
+        }
       }
     }
   }

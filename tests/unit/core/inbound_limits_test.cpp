@@ -11,7 +11,6 @@ namespace {
 
 using protocol::ReasonCode;
 using protocol::Version;
-using ::testing::ElementsAre;
 
 protocol::Publish aliased(std::string topic, std::string payload, std::uint16_t alias) {
   protocol::Publish publish = publish_packet(std::move(topic), std::move(payload));
@@ -74,8 +73,7 @@ TEST(InboundLimits, MoreQosTwoMessagesThanTheReceiveMaximumIsDisconnectedWith0x9
   client.send(publish_packet("t", "2", 2, 2));
   EXPECT_EQ(client.received().size(), 2u);  // PUBREC, PUBREC
   client.send(publish_packet("t", "3", 2, 3));
-  EXPECT_EQ(client.expect_only<protocol::Disconnect>().reason,
-            ReasonCode::kReceiveMaximumExceeded);
+  EXPECT_EQ(client.expect_only<protocol::Disconnect>().reason, ReasonCode::kReceiveMaximumExceeded);
   EXPECT_TRUE(client.closed());
 }
 

@@ -4,8 +4,8 @@
 
 namespace starling::testing {
 
-protocol::Connect connect_packet(protocol::Version version, std::string client_id,
-                                 bool clean_start, std::uint16_t keep_alive) {
+protocol::Connect connect_packet(protocol::Version version, std::string client_id, bool clean_start,
+                                 std::uint16_t keep_alive) {
   protocol::Connect connect;
   connect.version = version;
   connect.client_id = std::move(client_id);
@@ -33,10 +33,10 @@ protocol::Subscribe subscribe_packet(std::uint16_t packet_id, std::string filter
 }
 
 const char* packet_name(const protocol::Packet& packet) {
-  static constexpr const char* kNames[] = {
-      "CONNECT", "CONNACK",     "PUBLISH",  "PUBACK",   "PUBREC",   "PUBREL",
-      "PUBCOMP", "SUBSCRIBE",   "SUBACK",   "UNSUBSCRIBE", "UNSUBACK", "PINGREQ",
-      "PINGRESP", "DISCONNECT", "AUTH"};
+  static constexpr const char* kNames[] = {"CONNECT",  "CONNACK",     "PUBLISH",  "PUBACK",
+                                           "PUBREC",   "PUBREL",      "PUBCOMP",  "SUBSCRIBE",
+                                           "SUBACK",   "UNSUBSCRIBE", "UNSUBACK", "PINGREQ",
+                                           "PINGRESP", "DISCONNECT",  "AUTH"};
   return kNames[packet.index()];
 }
 

@@ -10,7 +10,6 @@ namespace {
 
 using protocol::ReasonCode;
 using protocol::Version;
-using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 

@@ -2,13 +2,13 @@
 // One client connection to a TestBroker: packets go in encoded, through
 // ClientConnection::on_bytes on the shard's executor, and what the broker
 // flushed comes back decoded.
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/client_connection.hpp"
 #include "fake_transport.hpp"

@@ -37,7 +37,8 @@ class WillAndKeepAlive : public ::testing::Test {
   TestClient watcher{broker, Version::kV5};
 };
 
-TEST_F(WillAndKeepAlive, SilenceForOneAndAHalfKeepAlivesDisconnectsWithKeepAliveTimeoutAndSendsTheWill) {
+TEST_F(WillAndKeepAlive,
+       SilenceForOneAndAHalfKeepAlivesDisconnectsWithKeepAliveTimeoutAndSendsTheWill) {
   TestClient client(broker, Version::kV5);
   client.connect(with_will(Version::kV5, "c", 10));
 

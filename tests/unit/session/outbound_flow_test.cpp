@@ -34,7 +34,9 @@ Sent publish(std::string topic, std::uint16_t packet_id, std::uint8_t qos, bool 
   return Sent{Sent::Kind::kPublish, std::move(topic), packet_id, dup, qos};
 }
 
-Sent pubrel(std::uint16_t packet_id) { return Sent{Sent::Kind::kPubrel, "", packet_id, false, 0}; }
+Sent pubrel(std::uint16_t packet_id) {
+  return Sent{Sent::Kind::kPubrel, "", packet_id, false, 0};
+}
 
 void PrintTo(const Sent& s, std::ostream* os) {
   if (s.kind == Sent::Kind::kPubrel) {
@@ -185,7 +187,8 @@ TEST(OutboundFlow, QueuedMessagesAreSentInDeliveryOrderWhateverTheAckOrder) {
   OutboundFlow flow;
   flow.set_window(2);
   RecordingSink sink;
-  for (const char* topic : {"1", "2", "3", "4", "5"}) (void)flow.deliver(delivery(topic), &sink, kNow);
+  for (const char* topic : {"1", "2", "3", "4", "5"})
+    (void)flow.deliver(delivery(topic), &sink, kNow);
   EXPECT_TRUE(flow.on_puback(2, sink, kNow));
   EXPECT_TRUE(flow.on_puback(1, sink, kNow));
   EXPECT_TRUE(flow.on_puback(4, sink, kNow));
@@ -279,11 +282,11 @@ TEST(OutboundFlow, AcknowledgementsInTheWrongStageAreRejected) {
   (void)flow.deliver(delivery("qos2", {.qos = 2}), &sink, kNow);  // id 2
   sink.sent.clear();
 
-  EXPECT_FALSE(flow.on_pubrec(1, false, sink, kNow));   // QoS 1 is acknowledged by PUBACK
+  EXPECT_FALSE(flow.on_pubrec(1, false, sink, kNow));  // QoS 1 is acknowledged by PUBACK
   EXPECT_FALSE(flow.on_pubcomp(1, sink, kNow));
-  EXPECT_FALSE(flow.on_puback(2, sink, kNow));          // QoS 2 is not
-  EXPECT_FALSE(flow.on_pubcomp(2, sink, kNow));         // not before PUBREC
-  EXPECT_FALSE(flow.on_puback(9, sink, kNow));          // never sent
+  EXPECT_FALSE(flow.on_puback(2, sink, kNow));   // QoS 2 is not
+  EXPECT_FALSE(flow.on_pubcomp(2, sink, kNow));  // not before PUBREC
+  EXPECT_FALSE(flow.on_puback(9, sink, kNow));   // never sent
   EXPECT_FALSE(flow.on_pubrec(9, false, sink, kNow));
   EXPECT_FALSE(flow.on_pubcomp(9, sink, kNow));
   EXPECT_THAT(sink.sent, IsEmpty());
@@ -493,10 +496,10 @@ TEST(OutboundFlow, TakeSharedUnacknowledgedReturnsOnlySharedUnacknowledgedMessag
   OutboundFlow flow;
   flow.set_window(4);
   RecordingSink sink;
-  (void)flow.deliver(delivery("shared in flight", {.share_group = "g"}), &sink, kNow);      // 1
-  (void)flow.deliver(delivery("own in flight"), &sink, kNow);                               // 2
+  (void)flow.deliver(delivery("shared in flight", {.share_group = "g"}), &sink, kNow);  // 1
+  (void)flow.deliver(delivery("own in flight"), &sink, kNow);                           // 2
   (void)flow.deliver(delivery("shared pubrec'd", {.qos = 2, .share_group = "g"}), &sink,
-                     kNow);                                                                 // 3
+                     kNow);                                                                  // 3
   (void)flow.deliver(delivery("shared qos2", {.qos = 2, .share_group = "g"}), &sink, kNow);  // 4
   (void)flow.deliver(delivery("shared queued", {.payload = "12", .share_group = "g"}), &sink, kNow);
   (void)flow.deliver(delivery("own queued", {.payload = "123"}), &sink, kNow);
