@@ -11,6 +11,7 @@ struct SubscriptionRecord {
   std::string filter;        // without the "$share/{group}/" prefix
   std::string share_group;   // empty for an ordinary subscription
   routing::SubscriptionOptions options;
+  bool operator==(const SubscriptionRecord&) const = default;
 };
 
 }  // namespace starling::session

@@ -1,0 +1,105 @@
+#pragma once
+// Where sessions, queued and in-flight messages and retained messages are
+// kept (see key_layout.md for the RocksDB layout). Implementations:
+// RocksDbStore (durable) and MemoryStore (tests, `storage.durability =
+// "memory"`).
+//
+// Writes are batched: the core fills a WriteBatch per event (a PUBLISH and
+// the queue entries it creates, an acknowledgement, a session change) and
+// submits it. Submitted batches are applied in submission order. A batch
+// submitted with `durable = true` completes only after it (and every batch
+// before it) is on stable storage; the store group-commits, so concurrent
+// submitters share one fsync.
+//
+// Thread-safety: every method may be called from any thread. Completion
+// callbacks run on the store's writer thread: keep them short (post to an
+// executor) and never call back into the store synchronously from them.
+// Exceptions never leave the store.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "starling/result.hpp"
+#include "storage/records.hpp"
+
+namespace starling::storage {
+
+class WriteBatch {
+ public:
+  void put_message(StoredMessage message) { ops_.emplace_back(std::move(message)); }
+  void delete_message(MessageId id) { ops_.emplace_back(DeleteMessage{id}); }
+  void put_session(StoredSession session) { ops_.emplace_back(std::move(session)); }
+  // Deletes the session and every outbound and inbound entry of it.
+  void delete_session(std::string client_id) { ops_.emplace_back(DeleteSession{std::move(client_id)}); }
+  void put_outbound(StoredOutbound entry) { ops_.emplace_back(std::move(entry)); }
+  void delete_outbound(std::string client_id, MessageId id) {
+    ops_.emplace_back(DeleteOutbound{std::move(client_id), id});
+  }
+  void put_inbound_qos2(StoredInboundQos2 entry) { ops_.emplace_back(std::move(entry)); }
+  void delete_inbound_qos2(std::string client_id, std::uint16_t packet_id) {
+    ops_.emplace_back(DeleteInboundQos2{std::move(client_id), packet_id});
+  }
+  // Retained messages are stored whole, by topic.
+  void put_retained(StoredMessage message) { ops_.emplace_back(Retained{std::move(message)}); }
+  void delete_retained(std::string topic) { ops_.emplace_back(DeleteRetained{std::move(topic)}); }
+
+  bool empty() const { return ops_.empty(); }
+  std::size_t size() const { return ops_.size(); }
+
+  struct DeleteMessage { MessageId id; };
+  struct DeleteSession { std::string client_id; };
+  struct DeleteOutbound { std::string client_id; MessageId message_id; };
+  struct DeleteInboundQos2 { std::string client_id; std::uint16_t packet_id; };
+  struct Retained { StoredMessage message; };
+  struct DeleteRetained { std::string topic; };
+  using Op = std::variant<StoredMessage, DeleteMessage, StoredSession, DeleteSession,
+                          StoredOutbound, DeleteOutbound, StoredInboundQos2, DeleteInboundQos2,
+                          Retained, DeleteRetained>;
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// Everything a store holds, as read back at start.
+struct Snapshot {
+  std::vector<StoredSession> sessions;
+  std::vector<StoredMessage> messages;      // referenced by outbound entries
+  std::vector<StoredOutbound> outbound;     // per client, in message id order
+  std::vector<StoredInboundQos2> inbound_qos2;
+  std::vector<StoredMessage> retained;
+  MessageId last_message_id = 0;            // highest id ever stored
+};
+
+class Store {
+ public:
+  using Completion = std::function<void(const Status&)>;
+  virtual ~Store() = default;
+
+  // Queues `batch`. `done` (may be empty) runs on the writer thread once the
+  // batch is applied (and synced, if durable) or failed. After a failure
+  // (disk full, I/O error) later batches keep being tried, so the store
+  // recovers when space returns.
+  virtual void submit(WriteBatch batch, bool durable, Completion done) = 0;
+
+  // Blocks until everything submitted so far is applied. For shutdown and tests.
+  virtual Status flush() = 0;
+
+  // Reads everything back. REQUIRES: called before the first submit().
+  virtual Result<Snapshot> load() = 0;
+};
+
+// Opens (creating if absent) the RocksDB store in `directory`. Fails with a
+// clear message for a directory that is not a Starling store, a newer
+// format version, corruption, or a directory already in use.
+// `batched_flush_ms` > 0: non-durable batches are synced at that interval.
+Result<std::unique_ptr<Store>> open_rocksdb_store(const std::string& directory,
+                                                  std::uint32_t batched_flush_ms);
+
+std::unique_ptr<Store> make_memory_store();
+
+}  // namespace starling::storage

@@ -1,0 +1,137 @@
+#include "storage/writer_thread.hpp"
+
+#include <exception>
+#include <future>
+#include <string>
+#include <utility>
+
+#include "storage/check_batch.hpp"
+#include "storage/storage_error.hpp"
+
+namespace starling::storage {
+
+WriterThread::WriterThread(BatchSink& sink, std::chrono::milliseconds sync_interval)
+    : sink_(sink), sync_interval_(sync_interval), thread_([this] { run(); }) {}
+
+WriterThread::~WriterThread() {
+  stop();
+}
+
+void WriterThread::submit(WriteBatch batch, bool durable, Store::Completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(batch), durable, std::move(done)});
+      work_cv_.notify_one();
+      return;
+    }
+  }
+  if (done) done(Error{kStorageClosed, "store is closed"});
+}
+
+Status WriterThread::flush() {
+  // An empty durable batch is a barrier: it completes once everything before
+  // it is applied, and it syncs whatever is not yet synced.
+  std::promise<Status> promise;
+  std::future<Status> result = promise.get_future();
+  submit(WriteBatch{}, true, [&promise](const Status& status) { promise.set_value(status); });
+  return result.get();
+}
+
+void WriterThread::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    work_cv_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+bool WriterThread::sync_due() const {
+  return unsynced_ && sync_interval_.count() > 0 && Clock::now() >= next_sync_;
+}
+
+void WriterThread::run() {
+  std::vector<Pending> group;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (sync_due()) {
+      lock.unlock();
+      (void)sync_now();  // no batch waits on it; a failure shows in flush()
+      lock.lock();
+      continue;
+    }
+    if (queue_.empty()) {
+      if (stopping_) break;
+      auto has_work = [this] { return stopping_ || !queue_.empty(); };
+      if (unsynced_ && sync_interval_.count() > 0) {
+        work_cv_.wait_until(lock, next_sync_, has_work);
+      } else {
+        work_cv_.wait(lock, has_work);
+      }
+      continue;
+    }
+    group.swap(queue_);
+    lock.unlock();
+    process(group);
+    group.clear();  // completions are destroyed outside the lock
+    lock.lock();
+  }
+  lock.unlock();
+  if (unsynced_) (void)sync_now();  // a clean shutdown loses nothing
+}
+
+void WriterThread::process(std::vector<Pending>& group) {
+  std::vector<Status> statuses;
+  std::vector<const WriteBatch*> accepted;
+  statuses.reserve(group.size());
+  bool durable = false;
+  for (const Pending& p : group) {
+    statuses.push_back(check_batch(p.batch));
+    if (!statuses.back().ok()) continue;
+    durable = durable || p.durable;
+    if (!p.batch.empty()) accepted.push_back(&p.batch);
+  }
+
+  Status result;
+  if (!accepted.empty()) {
+    result = write(accepted, durable);
+    if (result.ok()) {
+      unsynced_ = !durable;
+      if (durable) next_sync_ = Clock::now() + sync_interval_;
+    }
+  } else if (durable && unsynced_) {
+    result = sync_now();
+  }
+
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (!group[i].done) continue;
+    group[i].done(statuses[i].ok() ? result : statuses[i]);
+  }
+}
+
+Status WriterThread::write(std::span<const WriteBatch* const> batches, bool sync) {
+  if (sync) syncs_.fetch_add(1, std::memory_order_relaxed);
+  try {
+    return sink_.write(batches, sync);
+  } catch (const std::exception& e) {
+    return Error{kStorageIoError, std::string("store write failed: ") + e.what()};
+  }
+}
+
+Status WriterThread::sync_now() {
+  syncs_.fetch_add(1, std::memory_order_relaxed);
+  // Whatever the outcome, wait a full interval before the next attempt, so a
+  // failing disk is not hammered.
+  next_sync_ = Clock::now() + sync_interval_;
+  Status status;
+  try {
+    status = sink_.sync();
+  } catch (const std::exception& e) {
+    status = Error{kStorageIoError, std::string("store sync failed: ") + e.what()};
+  }
+  if (status.ok()) unsynced_ = false;
+  return status;
+}
+
+}  // namespace starling::storage
