@@ -9,12 +9,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
 namespace starling::test {
 
-StarlingProcess::StarlingProcess(const std::vector<std::string>& args) {
+StarlingProcess::StarlingProcess(const std::vector<std::string>& given) {
+  std::vector<std::string> args = given;
+  if (std::find(args.begin(), args.end(), "--data-dir") == args.end()) {
+    char path[] = "/tmp/starling-exe-XXXXXX";
+    if (mkdtemp(path) != nullptr) {
+      own_data_dir_ = path;
+      args.push_back("--data-dir");
+      args.push_back(own_data_dir_ + "/data");
+    }
+  }
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
@@ -43,6 +54,7 @@ StarlingProcess::~StarlingProcess() {
     waitpid(pid_, nullptr, 0);
   }
   if (stderr_fd_ >= 0) close(stderr_fd_);
+  if (!own_data_dir_.empty()) std::filesystem::remove_all(own_data_dir_);
 }
 
 bool StarlingProcess::read_some(std::chrono::milliseconds timeout) {

@@ -11,7 +11,9 @@ namespace starling::test {
 
 class StarlingProcess {
  public:
-  // Starts STARLING_BINARY with `args`; stderr is captured.
+  // Starts STARLING_BINARY with `args`; stderr is captured. Without a
+  // --data-dir among them, the broker gets a fresh one of its own (removed
+  // afterwards), so tests running side by side never share a store.
   explicit StarlingProcess(const std::vector<std::string>& args);
   ~StarlingProcess();  // SIGKILL if still running
   StarlingProcess(const StarlingProcess&) = delete;
@@ -30,6 +32,7 @@ class StarlingProcess {
  private:
   bool read_some(std::chrono::milliseconds timeout);
 
+  std::string own_data_dir_;
   pid_t pid_ = -1;
   int stderr_fd_ = -1;
   std::string output_;

@@ -37,6 +37,15 @@ struct LimitOptions {
   std::uint32_t connect_timeout_ms = 10000;     // TCP accept to CONNECT
 };
 
+// Where and how durably state is kept (see docs/configuration.md).
+struct StorageOptions {
+  // "sync": QoS 1/2 acknowledged only once on disk (group-committed fsync).
+  // "batched": written at once, synced every batched_flush_ms.
+  // "memory": nothing on disk; state is lost on exit.
+  std::string durability = "sync";     // Default: "sync"
+  std::uint32_t batched_flush_ms = 100;  // Default: 100 (batched mode only)
+};
+
 struct Options {
   std::vector<ListenerOptions> listeners;  // Default (when empty): one tcp listener on 127.0.0.1:1883
   std::string data_dir = "./data";
@@ -44,6 +53,7 @@ struct Options {
   std::string log_level = "info";          // trace, debug, info, warn, error, off
   MqttOptions mqtt;
   LimitOptions limits;
+  StorageOptions storage;
 };
 
 }  // namespace starling

@@ -142,6 +142,8 @@ class ConfigReader {
       read_section(value, key, kMqttFields, options.mqtt);
     } else if (key == "limits") {
       read_section(value, key, kLimitFields, options.limits);
+    } else if (key == "storage") {
+      read_storage(value, options.storage);
     } else {
       report_unknown(value, key, known_keys());
     }
@@ -160,6 +162,28 @@ class ConfigReader {
     for (const toml::value& element : value.as_array()) {
       const std::string path = "listeners[" + std::to_string(listeners.size()) + "]";
       listeners.push_back(read_listener(element, path));
+    }
+  }
+
+  void read_storage(const toml::value& value, StorageOptions& storage) {
+    if (!value.is_table()) {
+      report(value, "storage", "expected a table ([storage]), got " + describe(value));
+      return;
+    }
+    for (const auto& entry : value.as_table()) {
+      const std::string key = "storage." + entry.first;
+      const toml::value& field = entry.second;
+      if (entry.first == "durability") {
+        if (auto durability = read_string(field, key)) {
+          if (check(field, key, check_durability(*durability))) storage.durability = std::move(*durability);
+        }
+      } else if (entry.first == "batched_flush_ms") {
+        if (auto ms = read_integer(field, key, 1, 60000)) {
+          storage.batched_flush_ms = static_cast<std::uint32_t>(*ms);
+        }
+      } else {
+        report_unknown(field, key, {"storage.durability", "storage.batched_flush_ms"});
+      }
     }
   }
 
@@ -285,8 +309,8 @@ class ConfigReader {
   // candidates for "did you mean".
   static const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = [] {
-      std::vector<std::string> all = {"data_dir",  "threads", "log_level",
-                                      "listeners", "mqtt",    "limits"};
+      std::vector<std::string> all = {"data_dir", "threads", "log_level", "listeners",
+                                      "mqtt",     "limits",  "storage"};
       for (const auto& field : kMqttFields) all.push_back("mqtt." + std::string(field.name));
       for (const auto& field : kLimitFields) all.push_back("limits." + std::string(field.name));
       return all;

@@ -42,6 +42,11 @@ Status check_listener_type(std::string_view type) {
                       "' (supported: " + join(kListenerTypes) + ")");
 }
 
+Status check_durability(std::string_view mode) {
+  if (contains(kDurabilityModes, mode)) return {};
+  return config_error("expected one of " + join(kDurabilityModes) + ", got '" + std::string(mode) + "'");
+}
+
 Status check_data_dir(std::string_view dir) {
   if (!dir.empty()) return {};
   return config_error("must not be empty");

@@ -15,6 +15,7 @@ namespace starling {
 inline constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                                "warn",  "error", "off"};
 inline constexpr std::array<std::string_view, 1> kListenerTypes = {"tcp"};
+inline constexpr std::array<std::string_view, 3> kDurabilityModes = {"sync", "batched", "memory"};
 inline constexpr unsigned kMaxThreads = 1024;
 
 // "trace, debug, info, warn, error, off": for messages and --help.
@@ -28,5 +29,8 @@ Status check_listener_type(std::string_view type);
 
 // OK if `dir` is not empty. Whether it exists is checked when it is used.
 Status check_data_dir(std::string_view dir);
+
+// OK if `mode` is one of kDurabilityModes.
+Status check_durability(std::string_view mode);
 
 }  // namespace starling

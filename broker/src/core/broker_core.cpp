@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/client_connection.hpp"
+#include "core/stored_records.hpp"
 #include "util/log.hpp"
 
 namespace starling {
@@ -33,6 +35,23 @@ session::OutboundLimits outbound_limits(const Options& options) {
 
 BrokerCore::BrokerCore(Options options) : options_(std::move(options)) {}
 
+void BrokerCore::set_store(std::unique_ptr<storage::Store> store, bool sync_acks) {
+  store_ = std::move(store);
+  sync_acks_ = sync_acks;
+}
+
+void BrokerCore::save_session(Session& session, bool durable, storage::Store::Completion done) {
+  if (store_ == nullptr || !session.persistent()) {
+    if (done) done(Status{});
+    return;
+  }
+  storage::WriteBatch batch;
+  batch.put_session(to_stored(session));
+  if (!session.persist(*store_, std::move(batch), durable && sync_acks_, done) && done) {
+    done(Status{});
+  }
+}
+
 Shard& BrokerCore::add_shard(Executor& executor) {
   shards_.push_back(std::make_unique<Shard>(*this, executor, shards_.size()));
   return *shards_.back();
@@ -46,7 +65,15 @@ BrokerCore::Claim BrokerCore::claim_session(const std::string& client_id, bool c
   Claim claim;
   claim.replaced = std::move(it->second);
   claim.session = std::make_shared<Session>(client_id, &shard, outbound_limits(options_));
+  claim.session->outbound.set_journal(claim.session.get());
   it->second = claim.session;
+  if (claim.replaced && store_ != nullptr && claim.replaced->persistent()) {
+    // The old session's records go before anything of the new one is
+    // written; the old session writes nothing more after this.
+    storage::WriteBatch batch;
+    batch.delete_session(client_id);
+    claim.replaced->forget_in_store(*store_, std::move(batch));
+  }
   return claim;
 }
 
@@ -80,6 +107,24 @@ void BrokerCore::end_session(Session& session) {
   }
   session.subscriptions.clear();
   if (!removals.empty()) change_subscriptions(session.shared_from_this(), std::move(removals), {});
+  if (store_ != nullptr) {
+    // The outbound entries go with the session record; a message goes when
+    // no session refers to it any more.
+    storage::WriteBatch messages;
+    session.outbound.for_each([&](const session::Delivery& delivery) {
+      if (delivery.stored &&
+          delivery.message->stored_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        messages.delete_message(delivery.message->id);
+      }
+    });
+    if (session.persistent()) {
+      storage::WriteBatch batch;
+      batch.delete_session(session.client_id());
+      session.forget_in_store(*store_, std::move(batch));
+    }
+    if (!messages.empty()) store_->submit(std::move(messages), false, {});
+  }
+  session.journal = storage::WriteBatch{};
   session.outbound.clear();
   session.inbound_qos2.clear();
   if (session.will && session.will_due_at) {
@@ -118,7 +163,17 @@ void BrokerCore::change_subscriptions(const SessionPtr& session,
   }
 }
 
-void BrokerCore::retain(const MessagePtr& message) {
+void BrokerCore::retain(const MessagePtr& message, storage::WriteBatch* batch) {
+  if (store_ != nullptr) {
+    storage::WriteBatch own;
+    storage::WriteBatch& target = batch != nullptr ? *batch : own;
+    if (message->payload.empty()) {
+      target.delete_retained(message->topic);
+    } else {
+      target.put_retained(to_stored(*message));
+    }
+    if (batch == nullptr) store_->submit(std::move(own), false, {});
+  }
   std::unique_lock lock(retained_mutex_);
   if (message->payload.empty()) {
     retained_.erase(message->topic);

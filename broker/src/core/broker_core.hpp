@@ -21,6 +21,7 @@
 #include "routing/retained_tree.hpp"
 #include "routing/subscription_options.hpp"
 #include "starling/options.hpp"
+#include "storage/store.hpp"
 
 namespace starling {
 
@@ -39,6 +40,23 @@ class BrokerCore {
 
   // Setup, before any traffic: one shard per worker thread.
   Shard& add_shard(Executor& executor);
+
+  // Setup: the store (none in memory mode). `sync_acks`: QoS 1/2 are
+  // acknowledged only once durable.
+  void set_store(std::unique_ptr<storage::Store> store, bool sync_acks);
+  // Setup, before the workers run: rebuilds sessions, queues, in-flight
+  // state and retained messages; ends sessions that expired while the
+  // broker was down (publishing their wills).
+  Status restore(storage::Snapshot snapshot);
+
+  storage::Store* store() { return store_.get(); }
+  bool sync_acks() const { return sync_acks_; }
+  storage::MessageId allocate_message_id() {
+    return next_message_id_.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Writes the session record (owner thread). `done` runs on the store's
+  // thread; it is called at once (with success) if nothing is written.
+  void save_session(Session& session, bool durable, storage::Store::Completion done = {});
 
   const Options& options() const { return options_; }
   std::size_t shard_count() const { return shards_.size(); }
@@ -71,8 +89,10 @@ class BrokerCore {
                             std::function<void(Session&)> done);
 
   // --- retained messages (any thread) ---
-  // Stores the message, or clears the topic when the payload is empty.
-  void retain(const MessagePtr& message);
+  // Stores the message, or clears the topic when the payload is empty. The
+  // store write goes into `batch` when given (so a publisher can wait for
+  // it), else it is submitted at once.
+  void retain(const MessagePtr& message, storage::WriteBatch* batch = nullptr);
   std::vector<MessagePtr> retained_matching(std::string_view filter) const;
   std::size_t retained_count() const;
 
@@ -81,6 +101,9 @@ class BrokerCore {
 
  private:
   Options options_;
+  std::unique_ptr<storage::Store> store_;
+  bool sync_acks_ = false;
+  std::atomic<storage::MessageId> next_message_id_{1};
   std::vector<std::unique_ptr<Shard>> shards_;
   BrokerStats stats_;
 

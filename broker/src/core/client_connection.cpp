@@ -6,6 +6,7 @@
 #include "core/broker_core.hpp"
 #include "core/shard.hpp"
 #include "protocol/encoder.hpp"
+#include "protocol/reason_code_rules.hpp"
 #include "protocol/utf8.hpp"
 #include "routing/topic.hpp"
 #include "util/log.hpp"
@@ -59,11 +60,11 @@ ClientConnection::~ClientConnection() {
 
 void ClientConnection::on_bytes(std::span<const std::uint8_t> bytes, TimePoint now) {
   if (closed_ || state_ == State::kClosing) return;
-  if (state_ == State::kConnecting || !input_.empty()) {
+  if (buffering_input() || !input_.empty()) {
     input_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    if (state_ == State::kConnecting) {
+    if (buffering_input()) {
       if (input_.size() > 2 * std::size_t{core_.options().limits.max_packet_size}) {
-        fail(ReasonCode::kPacketTooLarge, "too much data before CONNACK");
+        fail(ReasonCode::kPacketTooLarge, "too much data sent ahead");
       }
       return;
     }
@@ -78,7 +79,7 @@ void ClientConnection::on_bytes(std::span<const std::uint8_t> bytes, TimePoint n
 void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePoint now) {
   std::size_t offset = 0;
   while (offset < bytes.size() && !closed_ && state_ != State::kClosing) {
-    if (state_ == State::kConnecting) {
+    if (buffering_input()) {
       input_.append(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
       return;
     }
@@ -103,7 +104,8 @@ void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePo
     input_.assign(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
   }
   // Everything answered in this batch goes out in one write.
-  if (!closed_) transport_.flush();
+  if (session_) shard_.commit_journal(*session_);
+  if (!closed_) flush();
 }
 
 bool ClientConnection::handle_frame(const protocol::Frame& frame,
@@ -132,6 +134,10 @@ bool ClientConnection::handle_frame(const protocol::Frame& frame,
     return handle_connect(std::move(connect).value(), now);
   }
 
+  if (frame.type() == protocol::PacketType::kConnect) {
+    // Refused before decoding: its errors are CONNACK codes, not DISCONNECT's.
+    return fail(ReasonCode::kProtocolError, "second CONNECT");
+  }
   auto decoded = protocol::decode(frame, body, version_);
   if (!decoded.ok()) {
     return fail(static_cast<ReasonCode>(decoded.error().code), decoded.error().message);
@@ -161,8 +167,6 @@ bool ClientConnection::handle_frame(const protocol::Frame& frame,
       // No enhanced authentication method is offered (CONNECT with one is
       // refused), so an AUTH packet is a protocol error.
       return fail(ReasonCode::kProtocolError, "AUTH without an authentication method");
-    case protocol::PacketType::kConnect:
-      return fail(ReasonCode::kProtocolError, "second CONNECT");
     default:
       return fail(ReasonCode::kProtocolError, "packet type a client must not send");
   }
@@ -174,6 +178,10 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   const Options& options = core_.options();
   version_ = connect.version;
   const bool v5 = protocol::is_v5(version_);
+  if (v5) {
+    client_max_packet_size_ =
+        connect.properties.maximum_packet_size.value_or(client_max_packet_size_);
+  }
 
   if (v5 && connect.properties.authentication_method) {
     refuse_connect(ReasonCode::kBadAuthenticationMethod, "no authentication method is supported");
@@ -227,7 +235,6 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   window_ = options.limits.max_inflight;
   if (v5) {
     window_ = std::min<std::uint16_t>(window_, connect.properties.receive_maximum.value_or(65535));
-    client_max_packet_size_ = connect.properties.maximum_packet_size.value_or(client_max_packet_size_);
     client_topic_alias_maximum_ = connect.properties.topic_alias_maximum.value_or(0);
     inbound_aliases_.assign(std::size_t{options.mqtt.topic_alias_maximum} + 1, std::string{});
   }
@@ -309,6 +316,15 @@ void ClientConnection::attach(Session& session, bool session_present, TimePoint 
   session.expires_at.reset();
   session.expiry_interval = connect_session_expiry_;
   session.outbound.set_window(window_);
+  const bool keep_in_store = core_.store() != nullptr && connect_session_expiry_ > 0;
+  if (session.persistent() && !keep_in_store) {
+    storage::WriteBatch forget;
+    forget.delete_session(client_id_);
+    session.forget_in_store(*core_.store(), std::move(forget));
+  } else if (keep_in_store) {
+    session.set_persistent(true);
+    core_.save_session(session, false);
+  }
   state_ = State::kConnected;
 
   protocol::Connack connack;
@@ -329,13 +345,16 @@ void ClientConnection::attach(Session& session, bool session_present, TimePoint 
   }
   send(connack);
   if (session_present) session.outbound.resume(*this, now);
-  transport_.flush();
+  flush();
 
-  if (!input_.empty()) {
-    std::string buffered = std::move(input_);
-    input_.clear();
-    process_input({reinterpret_cast<const std::uint8_t*>(buffered.data()), buffered.size()}, now);
-  }
+  resume_input(now);
+}
+
+void ClientConnection::resume_input(TimePoint now) {
+  if (input_.empty() || buffering_input() || closed_) return;
+  std::string buffered = std::move(input_);
+  input_.clear();
+  process_input({reinterpret_cast<const std::uint8_t*>(buffered.data()), buffered.size()}, now);
 }
 
 void ClientConnection::refuse_connect(ReasonCode reason, std::string why) {
@@ -343,7 +362,10 @@ void ClientConnection::refuse_connect(ReasonCode reason, std::string why) {
                       << protocol::to_string(reason) << "): " << why;
   protocol::Connack connack;
   connack.reason = reason;
-  if (protocol::is_v5(version_)) connack.properties.reason_string = std::move(why);
+  if (protocol::is_v5(version_)) {
+    connack.properties.reason_string = std::move(why);
+    fit_reason_string(connack);
+  }
   send(connack);
   close_transport();
 }
@@ -402,9 +424,21 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   BrokerStats::add(core_.stats().messages_received);
   const std::uint8_t qos = publish.qos;
   const std::uint16_t packet_id = publish.packet_id;
-  MessagePtr message = make_message(std::move(publish), client_id_, now);
-  if (message->retain) core_.retain(message);
-  std::size_t receivers = shard_.route(message);
+  std::shared_ptr<Message> message = make_message(std::move(publish), client_id_, now);
+  storage::Store* store = core_.store();
+  storage::WriteBatch batch;
+  storage::WriteBatch* writes = store != nullptr ? &batch : nullptr;
+  if (message->retain) core_.retain(message, writes);
+  std::size_t receivers = shard_.prepare_route(message, writes);
+  if (qos == 2 && session.persistent()) {
+    batch.put_inbound_qos2(storage::StoredInboundQos2{client_id_, packet_id});
+  }
+  if (!batch.empty()) {
+    // The acknowledgement below waits until everything it promises is on disk.
+    const bool wait = core_.sync_acks() && qos > 0;
+    store->submit(std::move(batch), wait, wait ? hold_output() : storage::Store::Completion{});
+  }
+  shard_.deliver_prepared();
 
   ReasonCode reason = receivers == 0 && v5 ? ReasonCode::kNoMatchingSubscribers : ReasonCode::kSuccess;
   if (qos == 1) {
@@ -432,6 +466,14 @@ bool ClientConnection::handle_pubrec(const protocol::Pubrec& ack, TimePoint now)
 
 bool ClientConnection::handle_pubrel(const protocol::Pubrel& rel) {
   bool known = session_->inbound_qos2.erase(rel.packet_id) > 0;
+  if (known && session_->persistent()) {
+    // PUBCOMP lets the client reuse the id: the record must be gone first.
+    storage::WriteBatch batch;
+    batch.delete_inbound_qos2(client_id_, rel.packet_id);
+    const bool wait = core_.sync_acks();
+    auto done = wait ? hold_output() : storage::Store::Completion{};
+    if (!session_->persist(*core_.store(), std::move(batch), wait, done) && done) done(Status{});
+  }
   send(protocol::Pubcomp{rel.packet_id,
                          known ? ReasonCode::kSuccess : ReasonCode::kPacketIdentifierNotFound});
   return true;
@@ -516,14 +558,18 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
                   retained = std::move(retained)](Session& s) {
     auto self = weak.lock();
     if (!self || self->closed_ || s.connection != self.get()) return;
+    if (s.persistent()) self->core_.save_session(s, true, self->hold_output());
     self->send(protocol::Suback{packet_id, reasons});
     TimePoint now = SteadyClock::now();
     for (const Retained& r : retained) self->deliver_retained(s, r.filter, r.options, now);
-    self->transport_.flush();
+    self->flush();
+    self->input_paused_ = false;
+    self->resume_input(now);
   };
   if (changes.empty()) {
     respond(session);
   } else {
+    input_paused_ = true;
     core_.change_subscriptions(session_, std::move(changes), std::move(respond));
   }
   return true;
@@ -564,12 +610,16 @@ bool ClientConnection::handle_unsubscribe(protocol::Unsubscribe unsubscribe) {
   auto respond = [weak, packet_id = unsubscribe.packet_id, reasons = std::move(reasons)](Session& s) {
     auto self = weak.lock();
     if (!self || self->closed_ || s.connection != self.get()) return;
+    if (s.persistent()) self->core_.save_session(s, true, self->hold_output());
     self->send(protocol::Unsuback{packet_id, reasons});
-    self->transport_.flush();
+    self->flush();
+    self->input_paused_ = false;
+    self->resume_input(SteadyClock::now());
   };
   if (changes.empty()) {
     respond(session);
   } else {
+    input_paused_ = true;
     core_.change_subscriptions(session_, std::move(changes), std::move(respond));
   }
   return true;
@@ -612,9 +662,13 @@ bool ClientConnection::fail(ReasonCode reason, std::string why) {
   STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '" << client_id_
                       << "': " << protocol::to_string(reason) << ": " << why;
   if (closed_) return false;
+  if (!protocol::is_allowed_reason(protocol::PacketType::kDisconnect, static_cast<std::uint8_t>(reason))) {
+    reason = ReasonCode::kProtocolError;  // never send a code DISCONNECT cannot carry
+  }
   if (protocol::is_v5(version_) && state_ == State::kConnected) {
     protocol::Disconnect packet{reason};
     packet.properties.reason_string = std::move(why);
+    fit_reason_string(packet);
     send(packet);
   }
   closed_ = true;
@@ -660,7 +714,9 @@ void ClientConnection::detach_session(TimePoint now) {
   Session& session = *session_;
   session.connection = nullptr;
   session.set_online(false);
-  for (session::Delivery& delivery : session.outbound.take_shared_unacknowledged()) {
+  auto unacknowledged = session.outbound.take_shared_unacknowledged();
+  shard_.commit_journal(session);  // before the messages are handed on
+  for (session::Delivery& delivery : unacknowledged) {
     shard_.redeliver_shared(std::move(delivery), session);
   }
   if (normal_disconnect_) session.will.reset();
@@ -681,6 +737,7 @@ void ClientConnection::detach_session(TimePoint now) {
       session.expires_at = now + std::chrono::seconds(session.expiry_interval);
     }
     if (session.expires_at || session.will_due_at) shard_.watch_offline(session_);
+    core_.save_session(session, false);
   }
   session_.reset();
 }
@@ -696,6 +753,13 @@ void ClientConnection::log_end(const char* how) const {
 }
 
 // --- output ----------------------------------------------------------------
+
+template <typename Packet>
+void ClientConnection::fit_reason_string(Packet& packet) {
+  std::string encoded;
+  protocol::encode(packet, version_, encoded);
+  if (encoded.size() > client_max_packet_size_) packet.properties.reason_string.reset();
+}
 
 void ClientConnection::send(const protocol::Packet& packet) {
   protocol::encode(packet, version_, transport_.output());
@@ -715,7 +779,8 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
   std::uint16_t alias = 0;
   bool new_alias = false;
   if (protocol::is_v5(version_)) {
-    if (message.expired(now)) {
+    // Once sent, a message is resent whatever its expiry (4.3.3-7).
+    if (!dup && message.expired(now)) {
       BrokerStats::add(core_.stats().messages_dropped_expired);
       return SendResult::kDiscarded;
     }
@@ -766,5 +831,31 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
 }
 
 void ClientConnection::send_pubrel(std::uint16_t packet_id) { send(protocol::Pubrel{packet_id}); }
+
+storage::Store::Completion ClientConnection::hold_output() {
+  ++holds_;
+  std::weak_ptr<ClientConnection> weak = weak_from_this();
+  Executor* executor = &shard_.executor();
+  return [weak, executor](const Status& status) {
+    executor->post([weak, status] {
+      if (auto self = weak.lock()) self->release_output(status);
+    });
+  };
+}
+
+void ClientConnection::release_output(const Status& status) {
+  --holds_;
+  if (closed_) return;
+  if (!status.ok()) {
+    STARLING_LOG(kError) << "conn " << number_ << " client '" << client_id_
+                         << "': store write failed, acknowledgements withdrawn: "
+                         << status.error().message;
+    transport_.output().clear();
+    holds_ = 0;
+    fail(ReasonCode::kQuotaExceeded, "the broker could not store the message");
+    return;
+  }
+  flush();
+}
 
 }  // namespace starling

@@ -23,6 +23,7 @@
 #include "protocol/packets.hpp"
 #include "routing/subscription_options.hpp"
 #include "session/outbound_flow.hpp"
+#include "storage/store.hpp"
 #include "starling/options.hpp"
 
 namespace starling {
@@ -50,8 +51,15 @@ class ClientConnection : public session::OutboundSink,
   // any abnormal end.
   void disconnect(protocol::ReasonCode reason, TimePoint now);
 
-  // Writes what has been encoded (called after a batch of deliveries).
-  void flush() { transport_.flush(); }
+  // Writes what has been encoded (called after a batch of deliveries),
+  // unless output is held for a durable store write.
+  void flush() {
+    if (holds_ == 0) transport_.flush();
+  }
+  // Holds all output (what is encoded now and later) until the returned
+  // completion runs; on a store failure the held output is discarded and
+  // the client disconnected, so nothing unstored is ever acknowledged.
+  storage::Store::Completion hold_output();
 
   // session::OutboundSink
   SendResult send_publish(const session::Delivery& delivery, std::uint16_t packet_id, bool dup,
@@ -80,6 +88,7 @@ class ClientConnection : public session::OutboundSink,
   bool handle_disconnect(const protocol::Disconnect& disconnect);
 
   void send(const protocol::Packet& packet);
+  void release_output(const Status& status);
   void refuse_connect(protocol::ReasonCode reason, std::string why);
   // Protocol violation: v5 DISCONNECT with `reason`, v3 plain close.
   bool fail(protocol::ReasonCode reason, std::string why);
@@ -93,6 +102,12 @@ class ClientConnection : public session::OutboundSink,
   // possibly after it moved here from another shard.
   void claim_session(bool clean_start, TimePoint now);
   void process_input(std::span<const std::uint8_t> bytes, TimePoint now);
+  bool buffering_input() const { return state_ == State::kConnecting || input_paused_; }
+  void resume_input(TimePoint now);
+  // Drops the reason string if it would make `packet` larger than the
+  // client's Maximum Packet Size (v5 3.1.2-24).
+  template <typename Packet>
+  void fit_reason_string(Packet& packet);
 
   Shard& shard_;
   BrokerCore& core_;
@@ -108,6 +123,10 @@ class ClientConnection : public session::OutboundSink,
   SessionPtr session_;
   bool normal_disconnect_ = false;   // DISCONNECT 0x00 received: no will
   bool closed_ = false;
+  int holds_ = 0;  // durable store writes the output waits for
+  // A SUBSCRIBE or UNSUBSCRIBE is being applied to every shard: later
+  // packets wait, so they see its effect (packets are handled in order).
+  bool input_paused_ = false;
   std::uint32_t connect_session_expiry_ = 0;
   std::optional<protocol::Will> connect_will_;
   std::uint16_t window_ = 65535;      // outbound in-flight window

@@ -23,7 +23,8 @@ void take_forwarded_properties(protocol::Properties&& from, Message& to, TimePoi
 
 }  // namespace
 
-MessagePtr make_message(protocol::Publish&& publish, const std::string& publisher, TimePoint now) {
+std::shared_ptr<Message> make_message(protocol::Publish&& publish, const std::string& publisher,
+                                      TimePoint now) {
   auto message = std::make_shared<Message>();
   message->topic = std::move(publish.topic);
   message->payload = std::move(publish.payload);

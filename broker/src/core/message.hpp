@@ -2,6 +2,7 @@
 // An application message as routed inside the broker: built once from an
 // inbound PUBLISH (or a will) and shared, immutable, by every session it is
 // delivered to.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,10 @@ struct Message {
   // Any of `properties` set: lets v3 delivery and property-free v5 delivery
   // skip copying them.
   bool has_properties = false;
+  // Set once the message is written to the store (0: not stored). The
+  // store keeps it while `stored_refs` outbound entries refer to it.
+  std::uint64_t id = 0;
+  mutable std::atomic<std::uint32_t> stored_refs{0};
 
   bool expired(TimePoint now) const { return expires_at && *expires_at <= now; }
 };
@@ -42,7 +47,8 @@ using MessagePtr = std::shared_ptr<const Message>;
 
 // Builds the shared message from an inbound PUBLISH (moving its topic and
 // payload) or a will, keeping only the properties forwarded to subscribers.
-MessagePtr make_message(protocol::Publish&& publish, const std::string& publisher, TimePoint now);
+std::shared_ptr<Message> make_message(protocol::Publish&& publish, const std::string& publisher,
+                                      TimePoint now);
 MessagePtr make_will_message(const protocol::Will& will, const std::string& publisher,
                              TimePoint now);
 

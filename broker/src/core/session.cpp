@@ -4,6 +4,7 @@
 
 #include "core/client_connection.hpp"
 #include "core/shard.hpp"
+#include "core/stored_records.hpp"
 
 namespace starling {
 
@@ -37,6 +38,46 @@ void Session::migrate(Shard* new_owner, Task on_arrival) {
   schedule_drain_locked();
 }
 
+bool Session::persist(storage::Store& store, storage::WriteBatch batch, bool durable,
+                      storage::Store::Completion done) {
+  std::lock_guard lock(store_mutex_);
+  if (!persistent_.load(std::memory_order_relaxed)) return false;
+  store.submit(std::move(batch), durable, std::move(done));
+  return true;
+}
+
+void Session::set_persistent(bool persistent) {
+  std::lock_guard lock(store_mutex_);
+  persistent_.store(persistent, std::memory_order_release);
+}
+
+void Session::forget_in_store(storage::Store& store, storage::WriteBatch batch) {
+  std::lock_guard lock(store_mutex_);
+  persistent_.store(false, std::memory_order_release);
+  store.submit(std::move(batch), false, {});
+}
+
+void Session::on_inflight(const session::Delivery& delivery, std::uint16_t packet_id,
+                          session::InflightStage stage, bool must_be_durable) {
+  storage::StoredOutbound entry = to_stored(delivery, client_id_);
+  entry.packet_id = packet_id;
+  switch (stage) {
+    case session::InflightStage::kAwaitPuback: entry.stage = storage::OutboundStage::kAwaitPuback; break;
+    case session::InflightStage::kAwaitPubrec: entry.stage = storage::OutboundStage::kAwaitPubrec; break;
+    case session::InflightStage::kAwaitPubcomp: entry.stage = storage::OutboundStage::kAwaitPubcomp; break;
+  }
+  journal.put_outbound(std::move(entry));
+  journal_must_be_durable = journal_must_be_durable || must_be_durable;
+}
+
+void Session::on_finished(const session::Delivery& delivery) {
+  const Message& message = *delivery.message;
+  journal.delete_outbound(client_id_, message.id);
+  if (message.stored_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    journal.delete_message(message.id);
+  }
+}
+
 void Session::schedule_drain_locked() {
   if (drain_scheduled_) return;
   drain_scheduled_ = true;
@@ -64,6 +105,7 @@ void Session::drain() {
       std::get<Task>(mail)(*this);
     }
   }
+  owner_->commit_journal(*this);
   if (connection != nullptr) connection->flush();
 }
 

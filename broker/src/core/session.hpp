@@ -24,13 +24,14 @@
 #include "session/delivery.hpp"
 #include "session/outbound_flow.hpp"
 #include "session/subscription_record.hpp"
+#include "storage/store.hpp"
 
 namespace starling {
 
 class Shard;
 class ClientConnection;
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public session::OutboundJournal {
  public:
   using Task = std::function<void(Session&)>;
 
@@ -50,8 +51,29 @@ class Session : public std::enable_shared_from_this<Session> {
   Shard* owner() const;
 
   // Moves the session to `new_owner` and then runs `on_arrival` there. Must
-  // be called on the current owner thread.
+  // be called on the current owner thread, and the caller must not touch
+  // the session afterwards.
   void migrate(Shard* new_owner, Task on_arrival);
+
+  // --- persistence (any thread) ---
+  // Kept in the store: a store is configured, the session has a non-zero
+  // expiry, and it has not ended or been replaced.
+  bool persistent() const { return persistent_.load(std::memory_order_acquire); }
+  // Submits `batch` if the session is still persistent, atomically with
+  // respect to forget_in_store(), so nothing of an old session is written
+  // after its replacement's first write. Returns false if not submitted.
+  bool persist(storage::Store& store, storage::WriteBatch batch, bool durable,
+               storage::Store::Completion done);
+  void set_persistent(bool persistent);
+  // Stops all writes for this session and submits `batch` (the deletion of
+  // its records, followed by a new session's) in the same step.
+  void forget_in_store(storage::Store& store, storage::WriteBatch batch);
+
+  // session::OutboundJournal: changes collected into `journal` until the
+  // next commit point.
+  void on_inflight(const session::Delivery& delivery, std::uint16_t packet_id,
+                   session::InflightStage stage, bool must_be_durable) override;
+  void on_finished(const session::Delivery& delivery) override;
 
   // --- owner-thread state ---
   ClientConnection* connection = nullptr;
@@ -65,6 +87,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<TimePoint> will_due_at;   // a delayed will waiting to be sent
   protocol::Version version = protocol::Version::kV311;
   bool ended = false;                     // removed; late mail is discarded
+  storage::WriteBatch journal;            // store writes not yet submitted
+  bool journal_must_be_durable = false;
 
   void set_online(bool online) { online_.store(online, std::memory_order_relaxed); }
 
@@ -79,6 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Shard* owner_;
   bool drain_scheduled_ = false;
   std::atomic<bool> online_{false};
+  std::mutex store_mutex_;
+  std::atomic<bool> persistent_{false};
 };
 
 using SessionPtr = std::shared_ptr<Session>;

@@ -5,6 +5,7 @@
 
 #include "core/broker_core.hpp"
 #include "core/client_connection.hpp"
+#include "core/stored_records.hpp"
 
 namespace starling {
 namespace {
@@ -52,7 +53,33 @@ Shard::Shard(BrokerCore& core, Executor& executor, std::size_t index)
     : core_(core), executor_(executor), index_(index) {}
 
 std::size_t Shard::route(const MessagePtr& message) {
-  std::size_t receivers = 0;
+  // Routing only reads the message until it is delivered; a stored id and
+  // reference count are set here, before any session can see it.
+  auto mutable_message = std::const_pointer_cast<Message>(message);
+  storage::Store* store = core_.store();
+  storage::WriteBatch batch;
+  std::size_t receivers = prepare_route(mutable_message, store != nullptr ? &batch : nullptr);
+  if (!batch.empty()) store->submit(std::move(batch), false, {});
+  deliver_prepared();
+  return receivers;
+}
+
+void Shard::add_stored(const SessionPtr& session, session::Delivery& delivery, Message& message,
+                       storage::WriteBatch* batch) {
+  if (batch == nullptr || delivery.qos == 0 || !session->persistent()) return;
+  if (message.id == 0) message.id = core_.allocate_message_id();
+  // First reference, or a message handed on after its last holder let go
+  // (that holder's journal, deleting it, was committed before this).
+  if (message.stored_refs.fetch_add(1, std::memory_order_acq_rel) == 0) {
+    batch->put_message(to_stored(message));
+  }
+  delivery.stored = true;
+  batch->put_outbound(to_stored(delivery, session->client_id()));
+}
+
+std::size_t Shard::prepare_route(const std::shared_ptr<Message>& message,
+                                 storage::WriteBatch* batch) {
+  pending_.clear();
   scratch_.clear();
   subscriptions_.match(
       message->topic,
@@ -64,10 +91,8 @@ std::size_t Shard::route(const MessagePtr& message) {
       [&](routing::SharedGroup<SessionPtr>& group) {
         const Member* member = pick_member<Members>(group, nullptr);
         if (member == nullptr) return;
-        member->first->deliver(shared_delivery(message, group, member->second));
-        ++receivers;
+        pending_.push_back(Pending{&member->first, shared_delivery(message, group, member->second)});
       });
-  if (scratch_.empty()) return receivers;
 
   // Overlapping subscriptions of one session: one delivery at the highest
   // QoS, carrying every subscription identifier.
@@ -90,11 +115,33 @@ std::size_t Shard::route(const MessagePtr& message) {
     delivery.message = message;
     delivery.qos = std::min(message->qos, qos);
     delivery.retain = retain_as_published && message->retain;
-    (*scratch_[i].pointer)->deliver(std::move(delivery));
-    ++receivers;
+    pending_.push_back(Pending{scratch_[i].pointer, std::move(delivery)});
     i = j;
   }
-  return receivers;
+  for (Pending& p : pending_) add_stored(*p.session, p.delivery, *message, batch);
+  return pending_.size();
+}
+
+void Shard::deliver_prepared() {
+  for (Pending& p : pending_) (*p.session)->deliver(std::move(p.delivery));
+  pending_.clear();
+}
+
+void Shard::commit_journal(Session& session) {
+  storage::Store* store = core_.store();
+  if (store == nullptr || session.journal.empty()) return;
+  storage::WriteBatch batch = std::move(session.journal);
+  session.journal = storage::WriteBatch{};
+  const bool durable = core_.sync_acks() && session.journal_must_be_durable;
+  session.journal_must_be_durable = false;
+  ClientConnection* connection = session.connection;
+  if (!durable || connection == nullptr) {
+    if (!session.persist(*store, std::move(batch), false, {})) store->submit(std::move(batch), false, {});
+    return;
+  }
+  // Exactly-once: what was just encoded for the client waits for the disk.
+  auto done = connection->hold_output();
+  if (!session.persist(*store, std::move(batch), true, done)) done(Status{});
 }
 
 void Shard::redeliver_shared(session::Delivery delivery, Session& from) {
@@ -109,11 +156,21 @@ void Shard::redeliver_shared(session::Delivery delivery, Session& from) {
         }
         const Member* member = pick_member<Members>(group, &from);
         if (member == nullptr || !member->first->online()) return;
-        member->first->deliver(shared_delivery(message, group, member->second));
+        session::Delivery handed = shared_delivery(message, group, member->second);
+        storage::WriteBatch batch;
+        add_stored(member->first, handed, *std::const_pointer_cast<Message>(message),
+                   core_.store() != nullptr ? &batch : nullptr);
+        if (!batch.empty()) core_.store()->submit(std::move(batch), false, {});
+        member->first->deliver(std::move(handed));
         handed_over = true;
       });
   if (!handed_over && !from.ended && from.expiry_interval != 0) {
     // Nobody else can take it now: it waits in this member's session.
+    storage::WriteBatch batch;
+    delivery.stored = false;
+    add_stored(from.shared_from_this(), delivery, *std::const_pointer_cast<Message>(message),
+               core_.store() != nullptr ? &batch : nullptr);
+    if (!batch.empty()) core_.store()->submit(std::move(batch), false, {});
     deliver_locally(from, std::move(delivery), SteadyClock::now());
   }
 }

@@ -29,8 +29,20 @@ class Shard {
   BrokerCore& core() { return core_; }
 
   // Delivers `message` to every matching subscription, from this thread.
-  // Returns the number of sessions it went to.
+  // Returns the number of sessions it went to. Store writes it needs (a
+  // QoS 1/2 message for persistent sessions) are submitted without waiting.
   std::size_t route(const MessagePtr& message);
+
+  // The same in two steps, for a publisher that must wait for durability:
+  // prepare_route() matches and adds the message and its outbound entries to
+  // `batch` (null: no store); the caller submits the batch, then calls
+  // deliver_prepared(). REQUIRES: nothing routed in between.
+  std::size_t prepare_route(const std::shared_ptr<Message>& message, storage::WriteBatch* batch);
+  void deliver_prepared();
+
+  // Submits what a session's outbound flow journalled (a commit point:
+  // after a mailbox drain or a batch of client packets).
+  void commit_journal(Session& session);
   // Redelivers a message a shared-subscription member left unacknowledged
   // to another online member of its group, or back to `from` if none.
   void redeliver_shared(session::Delivery delivery, Session& from);
@@ -54,6 +66,15 @@ class Shard {
   void tick(TimePoint now);
 
  private:
+  struct Pending {
+    const SessionPtr* session;
+    session::Delivery delivery;
+  };
+  // Marks `delivery` stored and adds its outbound entry, when the session
+  // keeps state in the store.
+  void add_stored(const SessionPtr& session, session::Delivery& delivery, Message& message,
+                  storage::WriteBatch* batch);
+
   struct Match {
     Session* session;
     const SessionPtr* pointer;
@@ -69,7 +90,8 @@ class Shard {
   routing::SubscriptionTree<SessionPtr> subscriptions_;
   std::unordered_set<ClientConnection*> connections_;
   std::unordered_set<SessionPtr> offline_;
-  std::vector<Match> scratch_;  // reused by route(), never shrinks
+  std::vector<Match> scratch_;     // reused by route(), never shrinks
+  std::vector<Pending> pending_;   // prepared deliveries
   std::uint64_t ticks_ = 0;
 };
 

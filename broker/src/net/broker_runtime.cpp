@@ -29,12 +29,33 @@ Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options) {
     runtime->workers_.push_back(std::make_unique<Worker>(i));
     runtime->core_->add_shard(*runtime->workers_.back());
   }
+  if (auto status = runtime->open_store(); !status.ok()) return status.error();
   if (auto status = runtime->open_listeners(); !status.ok()) return status.error();
   runtime->start_threads();
   return std::unique_ptr<Broker>(std::move(runtime));
 }
 
 BrokerRuntime::~BrokerRuntime() { stop(); }
+
+Status BrokerRuntime::open_store() {
+  const StorageOptions& storage = core_->options().storage;
+  if (storage.durability == "memory") {
+    STARLING_LOG(kInfo) << "storage: memory only (nothing survives a restart)";
+    return {};
+  }
+  const bool sync = storage.durability == "sync";
+  if (!sync && storage.durability != "batched") {
+    return Error{1, "unknown storage durability '" + storage.durability + "'"};
+  }
+  const std::string& directory = core_->options().data_dir;
+  auto store = storage::open_rocksdb_store(directory, sync ? 0 : storage.batched_flush_ms);
+  if (!store.ok()) return Error{1, "cannot open the data directory: " + store.error().message};
+  auto snapshot = store.value()->load();
+  if (!snapshot.ok()) return Error{1, "cannot read the data directory: " + snapshot.error().message};
+  core_->set_store(std::move(store).value(), sync);
+  STARLING_LOG(kInfo) << "storage: RocksDB in '" << directory << "', durability " << storage.durability;
+  return core_->restore(std::move(snapshot).value());
+}
 
 Status BrokerRuntime::open_listeners() {
   std::vector<Worker*> workers;
@@ -96,6 +117,11 @@ void BrokerRuntime::stop() {
   for (auto& worker : workers_) worker->stop_and_join();
   listeners_.clear();
   workers_.clear();
+  if (core_->store() != nullptr) {
+    if (auto flushed = core_->store()->flush(); !flushed.ok()) {
+      STARLING_LOG(kError) << "storage: final flush failed: " << flushed.error().message;
+    }
+  }
   {
     std::lock_guard lock(stop_mutex_);
     stopped_ = true;

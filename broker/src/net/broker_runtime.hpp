@@ -27,6 +27,7 @@ class BrokerRuntime final : public Broker {
 
  private:
   explicit BrokerRuntime(Options options);
+  Status open_store();
   Status open_listeners();
   void start_threads();
 

@@ -18,6 +18,9 @@ struct Delivery {
   // messages can go to another member when this one leaves.
   std::string share_group;
   std::string share_filter;
+  // An outbound entry for this delivery exists in the store (a QoS 1/2
+  // message for a persistent session), so its progress is journalled.
+  bool stored = false;
 
   bool via_shared_subscription() const { return !share_group.empty(); }
   std::size_t payload_bytes() const { return message ? message->payload.size() : 0; }

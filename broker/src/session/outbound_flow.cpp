@@ -5,7 +5,10 @@
 namespace starling::session {
 
 DeliverOutcome OutboundFlow::deliver(Delivery delivery, OutboundSink* sink, TimePoint now) {
-  if (delivery.message->expired(now)) return DeliverOutcome::kDroppedExpired;
+  if (delivery.message->expired(now)) {
+    finished(delivery);
+    return DeliverOutcome::kDroppedExpired;
+  }
   if (delivery.qos == 0) {
     if (sink != nullptr) {
       auto sent = sink->send_publish(delivery, 0, false, now);
@@ -21,6 +24,7 @@ DeliverOutcome OutboundFlow::deliver(Delivery delivery, OutboundSink* sink, Time
   }
   if (queue_.size() >= limits_.max_queued_messages ||
       queued_bytes_ + delivery.payload_bytes() > limits_.max_queued_bytes) {
+    finished(delivery);
     return DeliverOutcome::kDroppedQueueFull;
   }
   push_queue(std::move(delivery));
@@ -41,9 +45,13 @@ bool OutboundFlow::send_new(Delivery&& delivery, OutboundSink& sink, TimePoint n
   }
   std::uint16_t id = next_packet_id();
   if (sink.send_publish(delivery, id, false, now) == OutboundSink::SendResult::kDiscarded) {
+    finished(delivery);
     return false;
   }
   Stage stage = delivery.qos == 1 ? Stage::kAwaitPuback : Stage::kAwaitPubrec;
+  if (journal_ != nullptr && delivery.stored) {
+    journal_->on_inflight(delivery, id, stage, delivery.qos == 2);
+  }
   inflight_.push_back(Inflight{id, stage, std::move(delivery)});
   by_packet_id_.emplace(id, std::prev(inflight_.end()));
   return true;
@@ -52,13 +60,17 @@ bool OutboundFlow::send_new(Delivery&& delivery, OutboundSink& sink, TimePoint n
 void OutboundFlow::fill_window(OutboundSink& sink, TimePoint now) {
   while (!queue_.empty() && !window_full()) {
     Delivery next = pop_queue();
-    if (next.message->expired(now)) continue;
+    if (next.message->expired(now)) {
+      finished(next);
+      continue;
+    }
     // A discarded (too large) message counts as delivered; move on.
     (void)send_new(std::move(next), sink, now);
   }
 }
 
 void OutboundFlow::complete(InflightList::iterator it) {
+  finished(it->delivery);
   by_packet_id_.erase(it->packet_id);
   inflight_.erase(it);
 }
@@ -88,7 +100,9 @@ bool OutboundFlow::on_pubrec(std::uint16_t packet_id, bool failed, OutboundSink&
     return true;
   }
   entry.stage = Stage::kAwaitPubcomp;
-  entry.delivery.message.reset();  // the payload is no longer needed
+  if (journal_ != nullptr && entry.delivery.stored) {
+    journal_->on_inflight(entry.delivery, packet_id, Stage::kAwaitPubcomp, true);
+  }
   sink.send_pubrel(packet_id);
   return true;
 }
@@ -119,14 +133,17 @@ std::vector<Delivery> OutboundFlow::take_shared_unacknowledged() {
   for (auto it = inflight_.begin(); it != inflight_.end();) {
     auto current = it++;
     if (current->stage != Stage::kAwaitPubcomp && current->delivery.via_shared_subscription()) {
+      finished(current->delivery);
       taken.push_back(std::move(current->delivery));
-      complete(current);
+      by_packet_id_.erase(current->packet_id);
+      inflight_.erase(current);
     }
   }
   std::deque<Delivery> kept;
   for (Delivery& d : queue_) {
     if (d.via_shared_subscription()) {
       queued_bytes_ -= d.payload_bytes();
+      finished(d);
       taken.push_back(std::move(d));
     } else {
       kept.push_back(std::move(d));
@@ -142,6 +159,7 @@ std::size_t OutboundFlow::drop_expired(TimePoint now) {
   for (Delivery& d : queue_) {
     if (d.message->expired(now)) {
       queued_bytes_ -= d.payload_bytes();
+      finished(d);
     } else {
       kept.push_back(std::move(d));
     }
@@ -156,6 +174,15 @@ void OutboundFlow::clear() {
   queue_.clear();
   queued_bytes_ = 0;
 }
+
+void OutboundFlow::restore_inflight(Delivery delivery, std::uint16_t packet_id,
+                                    InflightStage stage) {
+  inflight_.push_back(Inflight{packet_id, stage, std::move(delivery)});
+  by_packet_id_.emplace(packet_id, std::prev(inflight_.end()));
+  last_packet_id_ = packet_id;
+}
+
+void OutboundFlow::restore_queued(Delivery delivery) { push_queue(std::move(delivery)); }
 
 void OutboundFlow::push_queue(Delivery&& delivery) {
   queued_bytes_ += delivery.payload_bytes();

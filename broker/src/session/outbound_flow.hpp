@@ -29,6 +29,24 @@ class OutboundSink {
   virtual void send_pubrel(std::uint16_t packet_id) = 0;
 };
 
+// In-flight stages, as the store records them.
+enum class InflightStage { kAwaitPuback, kAwaitPubrec, kAwaitPubcomp };
+
+// Told about every change to a delivery whose `stored` flag is set, so the
+// store can mirror it. Called on the owner thread, synchronously.
+class OutboundJournal {
+ public:
+  virtual ~OutboundJournal() = default;
+  // Sent with `packet_id`, or moved on to `stage` (PUBREC received).
+  // `must_be_durable`: a QoS 2 step that exactly-once depends on; the packet
+  // just encoded must not reach the client before this is on disk.
+  virtual void on_inflight(const Delivery& delivery, std::uint16_t packet_id, InflightStage stage,
+                           bool must_be_durable) = 0;
+  // No longer kept: acknowledged, dropped, expired, discarded or handed to
+  // another session.
+  virtual void on_finished(const Delivery& delivery) = 0;
+};
+
 struct OutboundLimits {
   std::size_t max_queued_messages = 100000;
   std::uint64_t max_queued_bytes = 64ull << 20;
@@ -51,6 +69,20 @@ class OutboundFlow {
   // REQUIRES: window >= 1. The client's Receive Maximum (capped by the
   // broker's max_inflight).
   void set_window(std::uint16_t window) { window_ = window; }
+  // May be null (nothing is stored). Not owned.
+  void set_journal(OutboundJournal* journal) { journal_ = journal; }
+
+  // Recovery: puts back what the store held, in message order, before the
+  // client reconnects.
+  void restore_inflight(Delivery delivery, std::uint16_t packet_id, InflightStage stage);
+  void restore_queued(Delivery delivery);
+
+  // Visits every delivery still held (in flight, then queued).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Inflight& entry : inflight_) f(entry.delivery);
+    for (const Delivery& delivery : queue_) f(delivery);
+  }
 
   // A new message for this session. `sink` is null while the client is
   // offline: QoS 1/2 messages are queued (within the limits), QoS 0 dropped
@@ -82,7 +114,7 @@ class OutboundFlow {
   void clear();
 
  private:
-  enum class Stage { kAwaitPuback, kAwaitPubrec, kAwaitPubcomp };
+  using Stage = InflightStage;
   struct Inflight {
     std::uint16_t packet_id;
     Stage stage;
@@ -98,8 +130,12 @@ class OutboundFlow {
   void complete(InflightList::iterator it);
   void push_queue(Delivery&& delivery);
   Delivery pop_queue();
+  void finished(const Delivery& delivery) {
+    if (journal_ != nullptr && delivery.stored) journal_->on_finished(delivery);
+  }
 
   OutboundLimits limits_;
+  OutboundJournal* journal_ = nullptr;
   std::uint16_t window_ = 65535;
   std::uint16_t last_packet_id_ = 0;
   InflightList inflight_;  // in send order

@@ -35,7 +35,9 @@ class LineWriter {
 
 }  // namespace starling::log
 
-#define STARLING_LOG(lvl)                                        \
-  if (!::starling::log::enabled(::starling::log::Level::lvl)) { \
-  } else                                                         \
-    ::starling::log::LineWriter(::starling::log::Level::lvl).stream()
+// A for-statement rather than if/else, so the macro is safe after an
+// unbraced `if` (no dangling else).
+#define STARLING_LOG(lvl)                                                         \
+  for (bool starling_log_once_ = ::starling::log::enabled(::starling::log::Level::lvl); \
+       starling_log_once_; starling_log_once_ = false)                            \
+  ::starling::log::LineWriter(::starling::log::Level::lvl).stream()

@@ -206,9 +206,33 @@ TEST(ConfigFile, AnUnknownKeyWithNothingCloseHasNoSuggestion) {
 }
 
 TEST(ConfigFile, AnUnknownSectionIsAnError) {
-  EXPECT_EQ(error_of("[storage]\npath = \"x\"\n"), "starling.toml:1: unknown section 'storage'");
+  EXPECT_EQ(error_of("[cache]\npath = \"x\"\n"), "starling.toml:1: unknown section 'cache'");
   EXPECT_EQ(error_of("[limit]\n"),
             "starling.toml:1: unknown section 'limit' (did you mean 'limits'?)");
+}
+
+TEST(ConfigFile, StorageSectionSetsDurabilityAndFlushInterval) {
+  auto options = parse_config("[storage]\ndurability = \"batched\"\nbatched_flush_ms = 250\n",
+                              "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->storage.durability, "batched");
+  EXPECT_EQ(options->storage.batched_flush_ms, 250u);
+}
+
+TEST(ConfigFile, StorageDefaultsToSyncDurability) {
+  auto options = parse_config("", "starling.toml");
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->storage.durability, "sync");
+}
+
+TEST(ConfigFile, AnUnknownDurabilityModeIsAnErrorListingTheModes) {
+  EXPECT_EQ(error_of("[storage]\ndurability = \"fast\"\n"),
+            "starling.toml:2: storage.durability: expected one of sync, batched, memory, got 'fast'");
+}
+
+TEST(ConfigFile, AFlushIntervalOfZeroIsAnError) {
+  EXPECT_NE(error_of("[storage]\nbatched_flush_ms = 0\n").find("starling.toml:2: storage.batched_flush_ms"),
+            std::string::npos);
 }
 
 TEST(ConfigFile, AnUnknownSubsectionIsAnUnknownKey) {
