@@ -11,6 +11,9 @@ packages=(
   libpaho-mqtt-dev libpaho-mqttpp-dev
   mosquitto mosquitto-clients python3-paho-mqtt
 )
+# Node.js runs the MQTT.js interop tests; a machine may already have a newer
+# one from elsewhere, which is kept.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,5 +32,12 @@ fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
   systemctl stop mosquitto || true
   systemctl disable mosquitto >/dev/null 2>&1 || true
+fi
+# MQTT.js for the interop tests, pinned by its lock file.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+node_dir="$here/tests/interop/node"
+if [ -f "$node_dir/package-lock.json" ] && [ ! -d "$node_dir/node_modules" ]; then
+  echo "setup: npm ci in tests/interop/node"
+  npm ci --prefix "$node_dir" --no-audit --no-fund >/dev/null
 fi
 echo "setup: all dependencies present"
