@@ -34,7 +34,9 @@ Outcome refuses_filter(Context& ctx, Version v, const std::string& filter) {
 Outcome replace_subscription(Context& ctx, Version v) {
   const std::string topic = ctx.topic();
   STARLING_TRY(pub, connect(ctx, v, "pub"));
-  STARLING_OK(pub.publish(topic, "kept", 0, true));
+  // QoS 1: its PUBACK shows the broker has it before anyone subscribes (a
+  // QoS 0 publish could still be in flight and arrive live as well).
+  STARLING_OK(pub.publish(topic, "kept", 1, true));
   STARLING_TRY(sub, connect(ctx, v, "sub"));
   STARLING_OK(sub.subscribe_ok(topic, 2));
   STARLING_TRY(first, sub.receive_and_ack("the retained message"));
