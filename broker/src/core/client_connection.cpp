@@ -236,7 +236,6 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   if (v5) {
     window_ = std::min<std::uint16_t>(window_, connect.properties.receive_maximum.value_or(65535));
     client_topic_alias_maximum_ = connect.properties.topic_alias_maximum.value_or(0);
-    inbound_aliases_.assign(std::size_t{options.mqtt.topic_alias_maximum} + 1, std::string{});
   }
   connect_will_ = std::move(connect.will);
 
@@ -377,15 +376,17 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   const bool v5 = protocol::is_v5(version_);
   if (v5 && publish.properties.topic_alias) {
     std::uint16_t alias = *publish.properties.topic_alias;
-    if (alias == 0 || alias >= inbound_aliases_.size()) {
+    if (alias == 0 || alias > options.mqtt.topic_alias_maximum) {
       return fail(ReasonCode::kTopicAliasInvalid, "topic alias out of range");
     }
     if (publish.topic.empty()) {
-      if (inbound_aliases_[alias].empty()) {
+      if (alias >= inbound_aliases_.size() || inbound_aliases_[alias].empty()) {
         return fail(ReasonCode::kProtocolError, "unknown topic alias");
       }
       publish.topic = inbound_aliases_[alias];
     } else {
+      // Grown on use: most clients never send an alias.
+      if (alias >= inbound_aliases_.size()) inbound_aliases_.resize(std::size_t{alias} + 1);
       inbound_aliases_[alias] = publish.topic;
     }
     publish.properties.topic_alias.reset();

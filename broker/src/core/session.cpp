@@ -31,7 +31,12 @@ void Session::run(Task task) {
 void Session::migrate(Shard* new_owner, Task on_arrival) {
   std::lock_guard lock(mailbox_mutex_);
   owner_ = new_owner;
-  mailbox_.emplace_front(std::move(on_arrival));
+  // First in line at the new owner, before anything still waiting.
+  if (mailbox_head_ > 0) {
+    mailbox_[--mailbox_head_] = Mail(std::move(on_arrival));
+  } else {
+    mailbox_.emplace(mailbox_.begin(), std::move(on_arrival));
+  }
   // A drain already posted to the old owner finds it no longer owns us and
   // does nothing; the new owner gets its own.
   drain_scheduled_ = false;
@@ -91,12 +96,14 @@ void Session::drain() {
     {
       std::lock_guard lock(mailbox_mutex_);
       if (!owner_->executor().running_in_this_thread()) return;  // migrated away
-      if (mailbox_.empty()) {
+      if (mailbox_head_ == mailbox_.size()) {
+        mailbox_.clear();
+        mailbox_head_ = 0;
+        if (mailbox_.capacity() > 64) mailbox_.shrink_to_fit();  // after a burst
         drain_scheduled_ = false;
         break;
       }
-      mail = std::move(mailbox_.front());
-      mailbox_.pop_front();
+      mail = std::move(mailbox_[mailbox_head_++]);
     }
     if (auto* delivery = std::get_if<session::Delivery>(&mail)) {
       if (ended) continue;

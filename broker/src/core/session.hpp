@@ -9,7 +9,6 @@
 // worker) never reorders messages.
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +17,7 @@
 #include <string>
 #include <unordered_set>
 #include <variant>
+#include <vector>
 
 #include "core/message.hpp"
 #include "protocol/packets.hpp"
@@ -99,7 +99,10 @@ class Session : public std::enable_shared_from_this<Session>, public session::Ou
 
   const std::string client_id_;
   mutable std::mutex mailbox_mutex_;
-  std::deque<Mail> mailbox_;
+  // FIFO: mail at [mailbox_head_, size). A vector (no allocation until the
+  // first mail, unlike std::deque), emptied and trimmed after each drain.
+  std::vector<Mail> mailbox_;
+  std::size_t mailbox_head_ = 0;
   Shard* owner_;
   bool drain_scheduled_ = false;
   std::atomic<bool> online_{false};

@@ -1,5 +1,7 @@
 #include "net/tcp_connection.hpp"
 
+#include <array>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -23,23 +25,45 @@ TcpConnection::TcpConnection(boost::asio::ip::tcp::socket socket, Shard& shard,
     : socket_(std::move(socket)), shard_(shard), peer_(describe(socket_)) {
   boost::system::error_code ignored;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);
   client_ = std::make_shared<ClientConnection>(shard, *this, number, listener, SteadyClock::now());
 }
 
 void TcpConnection::start() { read(); }
 
 void TcpConnection::read() {
-  socket_.async_read_some(
-      boost::asio::buffer(read_buffer_),
-      [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
-        if (error) {
-          self->shut_down();
-          self->client_->on_closed(SteadyClock::now());
-          return;
-        }
-        self->client_->on_bytes({self->read_buffer_.data(), n}, SteadyClock::now());
-        if (!self->close_requested_) self->read();
-      });
+  socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& error) {
+                       if (error) {
+                         self->shut_down();
+                         self->client_->on_closed(SteadyClock::now());
+                         return;
+                       }
+                       if (self->read_available() && !self->close_requested_) self->read();
+                     });
+}
+
+bool TcpConnection::read_available() {
+  // One buffer per worker thread: bytes are consumed (or copied by the
+  // ClientConnection) before the next read reuses it.
+  thread_local std::array<std::uint8_t, 64 * 1024> buffer;
+  // A few reads per wake-up at most, so one busy client cannot starve the rest.
+  for (int reads = 0; reads < 4; ++reads) {
+    boost::system::error_code error;
+    std::size_t n = socket_.read_some(boost::asio::buffer(buffer), error);
+    if (error == boost::asio::error::would_block || error == boost::asio::error::try_again) {
+      return true;
+    }
+    if (error || n == 0) {
+      shut_down();
+      client_->on_closed(SteadyClock::now());
+      return false;
+    }
+    client_->on_bytes({buffer.data(), n}, SteadyClock::now());
+    if (close_requested_) return false;
+    if (n < buffer.size()) return true;
+  }
+  return true;
 }
 
 void TcpConnection::flush() {

@@ -1,7 +1,8 @@
 #pragma once
-// A TCP connection: reads into a buffer and feeds the ClientConnection;
-// writes whatever packets accumulated since the last write in one syscall.
-#include <array>
+// A TCP connection: waits until the socket is readable, reads into the
+// worker thread's shared buffer and feeds the ClientConnection (so an idle
+// connection holds no read buffer); writes whatever packets accumulated
+// since the last write in one syscall.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +32,8 @@ class TcpConnection final : public Transport, public std::enable_shared_from_thi
 
  private:
   void read();
+  // Reads what the socket has now; false when the connection ended.
+  bool read_available();
   void write();
   void shut_down();
 
@@ -38,7 +41,6 @@ class TcpConnection final : public Transport, public std::enable_shared_from_thi
   Shard& shard_;
   std::string peer_;
   std::shared_ptr<ClientConnection> client_;
-  std::array<std::uint8_t, 16 * 1024> read_buffer_;
   std::string output_;   // packets encoded since the last write started
   std::string writing_;  // the buffer of the write in progress
   bool write_in_progress_ = false;

@@ -18,11 +18,11 @@ DeliverOutcome OutboundFlow::deliver(Delivery delivery, OutboundSink* sink, Time
     if (!limits_.queue_qos0_offline) return DeliverOutcome::kDroppedOffline;
   }
   // Keep order: nothing overtakes what is already queued.
-  if (sink != nullptr && queue_.empty() && !window_full()) {
+  if (sink != nullptr && queue_empty() && !window_full()) {
     return send_new(std::move(delivery), *sink, now) ? DeliverOutcome::kSent
                                                      : DeliverOutcome::kDroppedTooLarge;
   }
-  if (queue_.size() >= limits_.max_queued_messages ||
+  if (queued_count() >= limits_.max_queued_messages ||
       queued_bytes_ + delivery.payload_bytes() > limits_.max_queued_bytes) {
     finished(delivery);
     return DeliverOutcome::kDroppedQueueFull;
@@ -58,7 +58,7 @@ bool OutboundFlow::send_new(Delivery&& delivery, OutboundSink& sink, TimePoint n
 }
 
 void OutboundFlow::fill_window(OutboundSink& sink, TimePoint now) {
-  while (!queue_.empty() && !window_full()) {
+  while (!queue_empty() && !window_full()) {
     Delivery next = pop_queue();
     if (next.message->expired(now)) {
       finished(next);
@@ -139,8 +139,9 @@ std::vector<Delivery> OutboundFlow::take_shared_unacknowledged() {
       inflight_.erase(current);
     }
   }
+  if (!queue_) return taken;
   std::deque<Delivery> kept;
-  for (Delivery& d : queue_) {
+  for (Delivery& d : *queue_) {
     if (d.via_shared_subscription()) {
       queued_bytes_ -= d.payload_bytes();
       finished(d);
@@ -149,14 +150,15 @@ std::vector<Delivery> OutboundFlow::take_shared_unacknowledged() {
       kept.push_back(std::move(d));
     }
   }
-  queue_.swap(kept);
+  queue_->swap(kept);
   return taken;
 }
 
 std::size_t OutboundFlow::drop_expired(TimePoint now) {
-  std::size_t before = queue_.size();
+  if (!queue_) return 0;
+  std::size_t before = queue_->size();
   std::deque<Delivery> kept;
-  for (Delivery& d : queue_) {
+  for (Delivery& d : *queue_) {
     if (d.message->expired(now)) {
       queued_bytes_ -= d.payload_bytes();
       finished(d);
@@ -164,14 +166,14 @@ std::size_t OutboundFlow::drop_expired(TimePoint now) {
       kept.push_back(std::move(d));
     }
   }
-  queue_.swap(kept);
-  return before - queue_.size();
+  queue_->swap(kept);
+  return before - queue_->size();
 }
 
 void OutboundFlow::clear() {
   inflight_.clear();
   by_packet_id_.clear();
-  queue_.clear();
+  queue_.reset();
   queued_bytes_ = 0;
 }
 
@@ -186,12 +188,13 @@ void OutboundFlow::restore_queued(Delivery delivery) { push_queue(std::move(deli
 
 void OutboundFlow::push_queue(Delivery&& delivery) {
   queued_bytes_ += delivery.payload_bytes();
-  queue_.push_back(std::move(delivery));
+  if (!queue_) queue_ = std::make_unique<std::deque<Delivery>>();
+  queue_->push_back(std::move(delivery));
 }
 
 Delivery OutboundFlow::pop_queue() {
-  Delivery front = std::move(queue_.front());
-  queue_.pop_front();
+  Delivery front = std::move(queue_->front());
+  queue_->pop_front();
   queued_bytes_ -= front.payload_bytes();
   return front;
 }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <list>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -81,7 +82,9 @@ class OutboundFlow {
   template <typename F>
   void for_each(F&& f) const {
     for (const Inflight& entry : inflight_) f(entry.delivery);
-    for (const Delivery& delivery : queue_) f(delivery);
+    if (queue_) {
+      for (const Delivery& delivery : *queue_) f(delivery);
+    }
   }
 
   // A new message for this session. `sink` is null while the client is
@@ -108,7 +111,7 @@ class OutboundFlow {
   // Drops queued messages whose expiry has passed. Returns how many.
   std::size_t drop_expired(TimePoint now);
 
-  std::size_t queued_count() const { return queue_.size(); }
+  std::size_t queued_count() const { return queue_ ? queue_->size() : 0; }
   std::uint64_t queued_bytes() const { return queued_bytes_; }
   std::size_t inflight_count() const { return inflight_.size(); }
   void clear();
@@ -123,6 +126,7 @@ class OutboundFlow {
   using InflightList = std::list<Inflight>;
 
   bool window_full() const { return inflight_.size() >= window_; }
+  bool queue_empty() const { return !queue_ || queue_->empty(); }
   std::uint16_t next_packet_id();
   // Sends one delivery now. Returns false when the sink discarded it.
   bool send_new(Delivery&& delivery, OutboundSink& sink, TimePoint now);
@@ -140,7 +144,9 @@ class OutboundFlow {
   std::uint16_t last_packet_id_ = 0;
   InflightList inflight_;  // in send order
   std::unordered_map<std::uint16_t, InflightList::iterator> by_packet_id_;
-  std::deque<Delivery> queue_;
+  // Created on first use: most sessions never queue, and an empty std::deque
+  // already costs about 600 bytes.
+  std::unique_ptr<std::deque<Delivery>> queue_;
   std::uint64_t queued_bytes_ = 0;
 };
 
