@@ -42,7 +42,10 @@ void Connection::start() {
     socket_.set_option(tcp::no_delay(true), ignored);
     protocol::Connect connect;
     connect.version = config_.version;
-    connect.clean_start = true;
+    connect.clean_start = !config_.persistent_session;
+    if (config_.persistent_session && protocol::is_v5(config_.version)) {
+      connect.properties.session_expiry_interval = 3600;
+    }
     connect.keep_alive = 0;
     connect.client_id = config_.client_id;
     protocol::encode(connect, config_.version, pending_);

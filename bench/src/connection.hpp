@@ -21,6 +21,10 @@ struct ConnectionConfig {
   std::string source_address;  // empty: let the kernel choose
   protocol::Version version = protocol::Version::kV311;
   std::string client_id;
+  // A session the broker keeps (and, with durable storage, stores): clean
+  // start 0 and, for v5, a session expiry of one hour. Each run uses fresh
+  // client ids, so no earlier session is resumed.
+  bool persistent_session = false;
 };
 
 class Connection {

@@ -21,6 +21,8 @@ ConnectionConfig connection_config(const BenchOptions& options,
   }
   config.version = options.version;
   config.client_id = "sb" + std::to_string(::getpid()) + "-" + role + std::to_string(index);
+  // The durable scenario measures stored delivery: its subscribers keep sessions.
+  config.persistent_session = options.scenario == Scenario::kDurable && role == 's';
   return config;
 }
 
