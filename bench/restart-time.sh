@@ -5,7 +5,8 @@
 # again on the same data directory; prints the time from start to
 # "listening" (restore included) and the restored count from the log.
 #   bench/restart-time.sh [MESSAGES]      (default 1000000)
-# Uses build/release/broker/starling and Debian's mosquitto-clients.
+# Uses build/release/broker/starling, Debian's mosquitto-clients (for the
+# subscriber) and bench/qos1_publish.py (python3) to publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 messages=${1:-1000000}
@@ -31,9 +32,9 @@ start_broker() {  # -> sets pid, port; $1 log file
 
 start_broker "$work/first.log"
 mosquitto_sub -V mqttv5 -p "$port" -i restart-sub -c -x 3600 -q 1 -t 'restart/#' -E
-seq "$messages" | sed 's/^/payload-of-a-queued-message-/' > "$work/lines"
 t0=$(date +%s.%N)
-mosquitto_pub -V mqttv5 -p "$port" -i restart-pub -q 1 -t restart/x -l < "$work/lines"
+# Returns once every message is acknowledged, i.e. stored and synced.
+python3 bench/qos1_publish.py "$port" restart/x "$messages"
 t1=$(date +%s.%N)
 kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
 du_data=$(du -sh "$work/data" | cut -f1)

@@ -25,7 +25,8 @@ std::string_view client_id_of(const T& op) {
 
 Status check_batch(const WriteBatch& batch) {
   for (const auto& op : batch.ops()) {
-    std::string_view client_id = std::visit([](const auto& o) { return client_id_of(o); }, op);
+    std::string_view client_id =
+        WriteBatch::visit(op, [](const auto& o) { return client_id_of(o); });
     if (client_id.find('\0') != std::string_view::npos) {
       return Error{kStorageInvalidBatch, "refused batch: client id contains a NUL byte"};
     }

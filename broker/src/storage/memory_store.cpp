@@ -20,10 +20,13 @@ namespace {
 // One std::map per column family, keyed like the RocksDB column families.
 class MemoryTables final : public BatchSink {
  public:
-  Status write(std::span<const WriteBatch* const> batches, bool /*sync*/) override {
+  Status write(std::span<const WriteBatch* const> batches, MessageId highest_id,
+               bool /*sync*/) override {
     std::lock_guard lock(mutex_);
+    note_id(highest_id);
     for (const WriteBatch* batch : batches) {
-      for (const auto& op : batch->ops()) std::visit([this](const auto& o) { apply(o); }, op);
+      for (const auto& op : batch->ops())
+        WriteBatch::visit(op, [this](const auto& o) { apply(o); });
     }
     return {};
   }
@@ -51,10 +54,7 @@ class MemoryTables final : public BatchSink {
 
   void note_id(MessageId id) { last_message_id_ = std::max(last_message_id_, id); }
 
-  void apply(const StoredMessage& m) {
-    note_id(m.id);
-    messages_[message_key(m.id)] = m;
-  }
+  void apply(const StoredMessage& m) { messages_[message_key(m.id)] = m; }
   void apply(const WriteBatch::DeleteMessage& d) { messages_.erase(message_key(d.id)); }
   void apply(const StoredSession& s) { sessions_[s.client_id] = s; }
   void apply(const WriteBatch::DeleteSession& d) {
@@ -72,10 +72,7 @@ class MemoryTables final : public BatchSink {
   void apply(const WriteBatch::DeleteInboundQos2& d) {
     inbound_qos2_.erase(inbound_qos2_key(d.client_id, d.packet_id));
   }
-  void apply(const WriteBatch::Retained& r) {
-    note_id(r.message.id);
-    retained_[r.message.topic] = r.message;
-  }
+  void apply(const WriteBatch::Retained& r) { retained_[r.message.topic] = r.message; }
   void apply(const WriteBatch::DeleteRetained& d) { retained_.erase(d.topic); }
 
   mutable std::mutex mutex_;  // the writer applies while load() may read
@@ -89,7 +86,7 @@ class MemoryTables final : public BatchSink {
 
 class MemoryStore final : public Store {
  public:
-  MemoryStore() : writer_(tables_, std::chrono::milliseconds(0)) {}
+  MemoryStore() : writer_(tables_, std::chrono::milliseconds(0), 0) {}
   ~MemoryStore() override { writer_.stop(); }
 
   void submit(WriteBatch batch, bool durable, Completion done) override {

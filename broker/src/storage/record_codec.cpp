@@ -86,6 +86,12 @@ constexpr std::size_t kMinSubscriptionSize = 4 + 4 + 1 + 1 + 1 + 1 + 4;
 
 std::string encode_message(const StoredMessage& m) {
   std::string value;
+  encode_message(m, value);
+  return value;
+}
+
+void encode_message(const StoredMessage& m, std::string& value) {
+  value.clear();
   ValueWriter out(value);
   out.put_u8(kValueFormatVersion);
   out.put_u64(m.id);
@@ -96,7 +102,6 @@ std::string encode_message(const StoredMessage& m) {
   write_stored_properties(m.properties, out);
   put_optional_i64(out, m.expires_at_ms);
   out.put_bytes(m.origin_client_id);
-  return value;
 }
 
 Result<StoredMessage> decode_message(std::string_view value) {
@@ -117,6 +122,12 @@ Result<StoredMessage> decode_message(std::string_view value) {
 
 std::string encode_session(const StoredSession& s) {
   std::string value;
+  encode_session(s, value);
+  return value;
+}
+
+void encode_session(const StoredSession& s, std::string& value) {
+  value.clear();
   ValueWriter out(value);
   out.put_u8(kValueFormatVersion);
   out.put_bytes(s.client_id);
@@ -127,7 +138,6 @@ std::string encode_session(const StoredSession& s) {
   if (s.will) put_will(out, *s.will);
   out.put_u32(static_cast<std::uint32_t>(s.subscriptions.size()));
   for (const auto& sub : s.subscriptions) put_subscription(out, sub);
-  return value;
 }
 
 Result<StoredSession> decode_session(std::string_view value) {
@@ -155,6 +165,12 @@ Result<StoredSession> decode_session(std::string_view value) {
 
 std::string encode_outbound(const StoredOutbound& e) {
   std::string value;
+  encode_outbound(e, value);
+  return value;
+}
+
+void encode_outbound(const StoredOutbound& e, std::string& value) {
+  value.clear();
   ValueWriter out(value);
   out.put_u8(kValueFormatVersion);
   out.put_bytes(e.client_id);
@@ -167,7 +183,6 @@ std::string encode_outbound(const StoredOutbound& e) {
   out.put_bytes(e.share_filter);
   out.put_u8(static_cast<std::uint8_t>(e.stage));
   out.put_u16(e.packet_id);
-  return value;
 }
 
 Result<StoredOutbound> decode_outbound(std::string_view value) {
@@ -197,11 +212,16 @@ Result<StoredOutbound> decode_outbound(std::string_view value) {
 
 std::string encode_inbound_qos2(const StoredInboundQos2& e) {
   std::string value;
+  encode_inbound_qos2(e, value);
+  return value;
+}
+
+void encode_inbound_qos2(const StoredInboundQos2& e, std::string& value) {
+  value.clear();
   ValueWriter out(value);
   out.put_u8(kValueFormatVersion);
   out.put_bytes(e.client_id);
   out.put_u16(e.packet_id);
-  return value;
 }
 
 Result<StoredInboundQos2> decode_inbound_qos2(std::string_view value) {

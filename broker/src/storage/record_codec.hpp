@@ -22,6 +22,12 @@ std::string encode_message(const StoredMessage& message);
 std::string encode_session(const StoredSession& session);
 std::string encode_outbound(const StoredOutbound& entry);
 std::string encode_inbound_qos2(const StoredInboundQos2& entry);
+// The same into `value`, replacing its contents but keeping its capacity
+// (the writer reuses one buffer for every value it encodes).
+void encode_message(const StoredMessage& message, std::string& value);
+void encode_session(const StoredSession& session, std::string& value);
+void encode_outbound(const StoredOutbound& entry, std::string& value);
+void encode_inbound_qos2(const StoredInboundQos2& entry, std::string& value);
 
 Result<StoredMessage> decode_message(std::string_view value);
 Result<StoredSession> decode_session(std::string_view value);

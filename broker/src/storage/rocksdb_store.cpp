@@ -20,26 +20,34 @@
 namespace starling::storage {
 namespace {
 
-// Translates WriteBatch ops into one rocksdb::WriteBatch.
+// The write buffer is reused from group to group up to this size.
+constexpr std::size_t kKeptBatchBytes = 4 << 20;
+// load() reserves for at most this many records per column family up front
+// (the estimate counts deleted records too; untouched capacity costs no RSS).
+constexpr std::uint64_t kMaxReserve = 1 << 20;
+
+// Translates WriteBatch ops into one rocksdb::WriteBatch. Values are encoded
+// into one reused buffer (RocksDB copies them).
 class BatchTranslator {
  public:
-  BatchTranslator(Database& database, rocksdb::WriteBatch& out, MessageId& max_id)
-      : d_(database), out_(out), max_id_(max_id) {}
+  BatchTranslator(Database& database, rocksdb::WriteBatch& out, std::string& value)
+      : d_(database), out_(out), value_(value) {}
 
   rocksdb::Status add(const WriteBatch::Op& op) {
-    return std::visit([this](const auto& o) { return put(o); }, op);
+    return WriteBatch::visit(op, [this](const auto& o) { return put(o); });
   }
 
  private:
   rocksdb::Status put(const StoredMessage& m) {
-    max_id_ = std::max(max_id_, m.id);
-    return out_.Put(d_.messages(), message_key(m.id), encode_message(m));
+    encode_message(m, value_);
+    return out_.Put(d_.messages(), message_key(m.id), value_);
   }
   rocksdb::Status put(const WriteBatch::DeleteMessage& d) {
     return out_.Delete(d_.messages(), message_key(d.id));
   }
   rocksdb::Status put(const StoredSession& s) {
-    return out_.Put(d_.sessions(), s.client_id, encode_session(s));
+    encode_session(s, value_);
+    return out_.Put(d_.sessions(), s.client_id, value_);
   }
   rocksdb::Status put(const WriteBatch::DeleteSession& d) {
     rocksdb::Status s = out_.Delete(d_.sessions(), d.client_id);
@@ -50,21 +58,22 @@ class BatchTranslator {
     return s;
   }
   rocksdb::Status put(const StoredOutbound& e) {
-    return out_.Put(d_.outbound(), outbound_key(e.client_id, e.message_id), encode_outbound(e));
+    encode_outbound(e, value_);
+    return out_.Put(d_.outbound(), outbound_key(e.client_id, e.message_id), value_);
   }
   rocksdb::Status put(const WriteBatch::DeleteOutbound& d) {
     return out_.Delete(d_.outbound(), outbound_key(d.client_id, d.message_id));
   }
   rocksdb::Status put(const StoredInboundQos2& e) {
-    return out_.Put(d_.inbound_qos2(), inbound_qos2_key(e.client_id, e.packet_id),
-                    encode_inbound_qos2(e));
+    encode_inbound_qos2(e, value_);
+    return out_.Put(d_.inbound_qos2(), inbound_qos2_key(e.client_id, e.packet_id), value_);
   }
   rocksdb::Status put(const WriteBatch::DeleteInboundQos2& d) {
     return out_.Delete(d_.inbound_qos2(), inbound_qos2_key(d.client_id, d.packet_id));
   }
   rocksdb::Status put(const WriteBatch::Retained& r) {
-    max_id_ = std::max(max_id_, r.message.id);
-    return out_.Put(d_.retained(), r.message.topic, encode_message(r.message));
+    encode_message(r.message, value_);
+    return out_.Put(d_.retained(), r.message.topic, value_);
   }
   rocksdb::Status put(const WriteBatch::DeleteRetained& d) {
     return out_.Delete(d_.retained(), d.topic);
@@ -72,7 +81,7 @@ class BatchTranslator {
 
   Database& d_;
   rocksdb::WriteBatch& out_;
-  MessageId& max_id_;
+  std::string& value_;
 };
 
 // Reads one column family, decoding each value and checking it is stored
@@ -82,6 +91,13 @@ Status read_family(Database& d, rocksdb::ColumnFamilyHandle* family, const char*
                    Decode decode, KeyOf key_of, std::vector<Record>& out) {
   rocksdb::ReadOptions options;
   options.fill_cache = false;  // read once, at start
+  // Records are large (a StoredMessage is ~600 bytes before its strings): a
+  // million of them should not be moved again at every doubling.
+  std::uint64_t estimate = 0;
+  if (d.db().GetIntProperty(family, "rocksdb.estimate-num-keys", &estimate)) {
+    out.reserve(out.size() +
+                static_cast<std::size_t>(std::min<std::uint64_t>(estimate, kMaxReserve)));
+  }
   std::unique_ptr<rocksdb::Iterator> it(d.db().NewIterator(options, family));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Result<Record> record = decode(it->value().ToStringView());
@@ -112,13 +128,14 @@ class RocksDbStore::Impl final : public BatchSink {
         env_(options.env),
         database_(std::move(database)),
         last_message_id_(last_message_id),
-        writer_(*this, std::chrono::milliseconds(options.batched_flush_ms)) {}
+        writer_(*this, std::chrono::milliseconds(options.batched_flush_ms), last_message_id) {}
 
   ~Impl() override { writer_.stop(); }  // before database_ closes
 
   WriterThread& writer() { return writer_; }
 
-  Status write(std::span<const WriteBatch* const> batches, bool sync) override {
+  Status write(std::span<const WriteBatch* const> batches, MessageId highest_id,
+               bool sync) override {
     if (last_failure_) {
       if (Status recovered = recover(); !recovered.ok()) {
         return Error{last_failure_->code, "store still cannot write after \"" +
@@ -128,15 +145,18 @@ class RocksDbStore::Impl final : public BatchSink {
       last_failure_.reset();
     }
     Database& d = *database_;
-    rocksdb::WriteBatch out;
-    MessageId max_id = last_message_id_;
-    BatchTranslator translator(d, out, max_id);
+    // Reused, so that its buffer does not grow again (and fault in fresh
+    // pages) for every group.
+    rocksdb::WriteBatch& out = batch_;
+    out.Clear();
+    BatchTranslator translator(d, out, value_);
     for (const WriteBatch* batch : batches) {
       for (const WriteBatch::Op& op : batch->ops()) {
         rocksdb::Status s = translator.add(op);
         if (!s.ok()) return to_error(s, "store write failed");
       }
     }
+    const MessageId max_id = std::max(last_message_id_, highest_id);
     if (max_id > last_message_id_) {
       rocksdb::Status s = out.Put(d.meta(), kLastMessageIdKey, encode_last_message_id(max_id));
       if (!s.ok()) return to_error(s, "store write failed");
@@ -144,6 +164,7 @@ class RocksDbStore::Impl final : public BatchSink {
     rocksdb::WriteOptions options;
     options.sync = sync;
     rocksdb::Status s = d.db().Write(options, &out);
+    if (out.GetDataSize() > kKeptBatchBytes) batch_ = rocksdb::WriteBatch();  // after a burst
     if (!s.ok()) {
       last_failure_ = to_error(s, "store write failed");
       return *last_failure_;
@@ -225,6 +246,8 @@ class RocksDbStore::Impl final : public BatchSink {
   // Writer thread only (after construction).
   MessageId last_message_id_;
   std::optional<Error> last_failure_;  // from a failed write until a write succeeds
+  rocksdb::WriteBatch batch_;          // the write being built
+  std::string value_;                  // the value being encoded
   WriterThread writer_;                // last: its thread may call write() as soon as it runs
 };
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,9 +31,9 @@ namespace starling::storage {
 
 class WriteBatch {
  public:
-  void put_message(StoredMessage message) { ops_.emplace_back(std::move(message)); }
+  void put_message(StoredMessage message) { ops_.emplace_back(box(std::move(message))); }
   void delete_message(MessageId id) { ops_.emplace_back(DeleteMessage{id}); }
-  void put_session(StoredSession session) { ops_.emplace_back(std::move(session)); }
+  void put_session(StoredSession session) { ops_.emplace_back(box(std::move(session))); }
   // Deletes the session and every outbound and inbound entry of it.
   void delete_session(std::string client_id) { ops_.emplace_back(DeleteSession{std::move(client_id)}); }
   void put_outbound(StoredOutbound entry) { ops_.emplace_back(std::move(entry)); }
@@ -44,11 +45,25 @@ class WriteBatch {
     ops_.emplace_back(DeleteInboundQos2{std::move(client_id), packet_id});
   }
   // Retained messages are stored whole, by topic.
-  void put_retained(StoredMessage message) { ops_.emplace_back(Retained{std::move(message)}); }
+  void put_retained(StoredMessage message) { ops_.emplace_back(box(Retained{std::move(message)})); }
   void delete_retained(std::string topic) { ops_.emplace_back(DeleteRetained{std::move(topic)}); }
 
   bool empty() const { return ops_.empty(); }
   std::size_t size() const { return ops_.size(); }
+
+  // Keeps the ops whose flag in `keep` (one per op, in order) is non-zero, in
+  // order; returns how many. For the writer's write cancellation.
+  // REQUIRES: keep.size() == size().
+  std::size_t keep_only(std::span<const char> keep) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < ops_.size(); ++i) {
+      if (keep[i] == 0) continue;
+      if (kept != i) ops_[kept] = std::move(ops_[i]);
+      ++kept;
+    }
+    ops_.erase(ops_.begin() + static_cast<std::ptrdiff_t>(kept), ops_.end());
+    return kept;
+  }
 
   struct DeleteMessage { MessageId id; };
   struct DeleteSession { std::string client_id; };
@@ -56,12 +71,30 @@ class WriteBatch {
   struct DeleteInboundQos2 { std::string client_id; std::uint16_t packet_id; };
   struct Retained { StoredMessage message; };
   struct DeleteRetained { std::string topic; };
-  using Op = std::variant<StoredMessage, DeleteMessage, StoredSession, DeleteSession,
+  // The large records are boxed, so that an op is small (about 150 bytes,
+  // not 660) to build, move and keep in a journal; visit() unboxes.
+  template <typename T>
+  using Box = std::unique_ptr<T>;
+  using Op = std::variant<Box<StoredMessage>, DeleteMessage, Box<StoredSession>, DeleteSession,
                           StoredOutbound, DeleteOutbound, StoredInboundQos2, DeleteInboundQos2,
-                          Retained, DeleteRetained>;
+                          Box<Retained>, DeleteRetained>;
   const std::vector<Op>& ops() const { return ops_; }
 
+  // Calls `f` with the op's record, unboxed: a const StoredMessage&,
+  // DeleteMessage&, StoredSession&, ... Returns what `f` returns.
+  template <typename F>
+  static decltype(auto) visit(const Op& op, F&& f) {
+    return std::visit([&f](const auto& o) -> decltype(auto) { return f(unbox(o)); }, op);
+  }
+
  private:
+  template <typename T>
+  static Box<T> box(T record) { return std::make_unique<T>(std::move(record)); }
+  template <typename T>
+  static const T& unbox(const T& record) { return record; }
+  template <typename T>
+  static const T& unbox(const Box<T>& record) { return *record; }
+
   std::vector<Op> ops_;
 };
 

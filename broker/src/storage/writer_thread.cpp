@@ -1,5 +1,6 @@
 #include "storage/writer_thread.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <future>
 #include <string>
@@ -10,8 +11,13 @@
 
 namespace starling::storage {
 
-WriterThread::WriterThread(BatchSink& sink, std::chrono::milliseconds sync_interval)
-    : sink_(sink), sync_interval_(sync_interval), thread_([this] { run(); }) {}
+WriterThread::WriterThread(BatchSink& sink, std::chrono::milliseconds sync_interval,
+                           MessageId last_message_id)
+    : sink_(sink),
+      sync_interval_(sync_interval),
+      cancellation_(last_message_id),
+      recorded_id_(last_message_id),
+      thread_([this] { run(); }) {}
 
 WriterThread::~WriterThread() {
   stop();
@@ -82,38 +88,53 @@ void WriterThread::run() {
 }
 
 void WriterThread::process(std::vector<Pending>& group) {
-  std::vector<Status> statuses;
-  std::vector<const WriteBatch*> accepted;
-  statuses.reserve(group.size());
+  statuses_.clear();
+  accepted_.clear();
+  to_write_.clear();
   bool durable = false;
-  for (const Pending& p : group) {
-    statuses.push_back(check_batch(p.batch));
-    if (!statuses.back().ok()) continue;
+  for (Pending& p : group) {
+    statuses_.push_back(check_batch(p.batch));
+    if (!statuses_.back().ok()) continue;
     durable = durable || p.durable;
-    if (!p.batch.empty()) accepted.push_back(&p.batch);
+    if (!p.batch.empty()) accepted_.push_back(&p.batch);
   }
 
   Status result;
-  if (!accepted.empty()) {
-    result = write(accepted, durable);
+  MessageId highest_id = 0;
+  if (!accepted_.empty()) {
+    const std::uint64_t before = cancellation_.cancelled();
+    highest_id = cancellation_.cancel(accepted_);
+    cancelled_.fetch_add(cancellation_.cancelled() - before, std::memory_order_relaxed);
+    for (const WriteBatch* batch : accepted_) {
+      if (!batch->empty()) to_write_.push_back(batch);
+    }
+  }
+  // A group whose writes all cancelled still records its ids, so that they
+  // are never reused; that alone needs no sync.
+  if (!to_write_.empty() || highest_id > recorded_id_) {
+    const bool sync = durable && (!to_write_.empty() || unsynced_);
+    result = write(to_write_, highest_id, sync);
     if (result.ok()) {
-      unsynced_ = !durable;
-      if (durable) next_sync_ = Clock::now() + sync_interval_;
+      recorded_id_ = std::max(recorded_id_, highest_id);
+      unsynced_ = !sync;
+      if (sync) next_sync_ = Clock::now() + sync_interval_;
     }
   } else if (durable && unsynced_) {
+    // Nothing (left) to write; what was promised must still be durable.
     result = sync_now();
   }
 
   for (std::size_t i = 0; i < group.size(); ++i) {
     if (!group[i].done) continue;
-    group[i].done(statuses[i].ok() ? result : statuses[i]);
+    group[i].done(statuses_[i].ok() ? result : statuses_[i]);
   }
 }
 
-Status WriterThread::write(std::span<const WriteBatch* const> batches, bool sync) {
+Status WriterThread::write(std::span<const WriteBatch* const> batches, MessageId highest_id,
+                           bool sync) {
   if (sync) syncs_.fetch_add(1, std::memory_order_relaxed);
   try {
-    return sink_.write(batches, sync);
+    return sink_.write(batches, highest_id, sync);
   } catch (const std::exception& e) {
     return Error{kStorageIoError, std::string("store write failed: ") + e.what()};
   }

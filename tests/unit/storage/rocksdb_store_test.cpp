@@ -280,5 +280,40 @@ TEST(RocksDbStore, TheStoreRecoversWhenSpaceReturnsAfterALongerOutage) {
   expect_recovery_after_failed_writes(4);
 }
 
+TEST(RocksDbStore, AfterACrashAGroupWithCancelledWritesRecoversExactlyWhatIsStillOwed) {
+  TempDir tmp;
+  TempDir crashed;
+  auto store = open_ok(tmp.str());
+  std::promise<Status> owed_done;
+  {
+    WriterGate gate(*store);
+    for (MessageId id = 1; id <= 10; ++id) {
+      WriteBatch publish;
+      publish.put_message(full_message(id));
+      publish.put_outbound(full_outbound("sub", id));
+      store->submit(std::move(publish), true, nullptr);
+      WriteBatch acked;
+      acked.delete_outbound("sub", id);
+      acked.delete_message(id);
+      store->submit(std::move(acked), false, nullptr);
+    }
+    WriteBatch owed;
+    owed.put_message(full_message(11));
+    owed.put_outbound(full_outbound("sub", 11));
+    store->submit(std::move(owed), true, [&owed_done](const Status& s) { owed_done.set_value(s); });
+  }
+  ASSERT_TRUE(owed_done.get_future().get().ok());
+  // The files as a killed process leaves them: the store is still open.
+  fs::copy(tmp.path(), crashed.path(), fs::copy_options::recursive);
+  store.reset();
+
+  auto recovered = open_ok(crashed.str());
+  ASSERT_NE(recovered, nullptr);
+  Snapshot s = load_all(*recovered);
+  EXPECT_THAT(s.messages, ElementsAre(full_message(11)));
+  EXPECT_THAT(s.outbound, ElementsAre(full_outbound("sub", 11)));
+  EXPECT_EQ(s.last_message_id, 11u);
+}
+
 }  // namespace
 }  // namespace starling::storage

@@ -326,5 +326,124 @@ TYPED_TEST(StoreContract, FlushWaitsForNonDurableBatches) {
   EXPECT_EQ(s->messages.size(), 100u);
 }
 
+// Write cancellation (write_cancellation.hpp), seen from outside: whatever a
+// group cancels, the store ends up as if every batch had been applied.
+
+// What the core submits for one QoS 1 message to one persistent subscriber:
+// the publish, the in-flight stage, then the PUBACK's deletes.
+void submit_delivered_message(Store& store, const std::string& client, MessageId id) {
+  WriteBatch publish;
+  publish.put_message(full_message(id));
+  publish.put_outbound(full_outbound(client, id));
+  store.submit(std::move(publish), true, nullptr);
+  StoredOutbound in_flight = full_outbound(client, id);
+  in_flight.stage = OutboundStage::kAwaitPuback;
+  in_flight.packet_id = static_cast<std::uint16_t>(id);
+  WriteBatch sent;
+  sent.put_outbound(in_flight);
+  store.submit(std::move(sent), false, nullptr);
+  WriteBatch acked;
+  acked.delete_outbound(client, id);
+  acked.delete_message(id);
+  store.submit(std::move(acked), false, nullptr);
+}
+
+TYPED_TEST(StoreContract, MessagesStoredAndDeliveredWithinOneGroupLeaveNothingAfterReopen) {
+  {
+    WriterGate gate(*this->store_);
+    for (MessageId id = 1; id <= 20; ++id) submit_delivered_message(*this->store_, "sub", id);
+    WriteBatch owed;
+    owed.put_message(full_message(21));
+    owed.put_outbound(full_outbound("sub", 21));
+    this->store_->submit(std::move(owed), true, nullptr);
+  }
+  this->reopen();
+  Snapshot s = this->load();
+  EXPECT_THAT(s.messages, ElementsAre(full_message(21)));
+  EXPECT_THAT(s.outbound, ElementsAre(full_outbound("sub", 21)));
+}
+
+TYPED_TEST(StoreContract, ADeleteOfAMessageWrittenInAnEarlierGroupIsApplied) {
+  WriteBatch publish;
+  publish.put_message(full_message(1));
+  publish.put_outbound(full_outbound("sub", 1));
+  ASSERT_TRUE(this->apply(std::move(publish)).ok());
+  {
+    WriterGate gate(*this->store_);
+    StoredOutbound in_flight = full_outbound("sub", 1);
+    in_flight.stage = OutboundStage::kAwaitPuback;
+    WriteBatch sent;
+    sent.put_outbound(in_flight);  // overwrites the queued entry on disk
+    this->store_->submit(std::move(sent), false, nullptr);
+    WriteBatch acked;
+    acked.delete_outbound("sub", 1);
+    acked.delete_message(1);
+    this->store_->submit(std::move(acked), true, nullptr);
+  }
+  this->reopen();
+  Snapshot s = this->load();
+  EXPECT_THAT(s.messages, IsEmpty());
+  EXPECT_THAT(s.outbound, IsEmpty());
+}
+
+TYPED_TEST(StoreContract, AnEntryPutAgainAfterItsDeleteInOneGroupKeepsTheLastPut) {
+  StoredMessage again = full_message(3);
+  again.payload = "again";
+  {
+    WriterGate gate(*this->store_);
+    WriteBatch first;
+    first.put_message(full_message(3));
+    first.put_outbound(full_outbound("sub", 3));
+    first.delete_outbound("sub", 3);
+    first.delete_message(3);
+    this->store_->submit(std::move(first), false, nullptr);
+    WriteBatch second;
+    second.put_message(again);
+    second.put_outbound(full_outbound("sub", 3));
+    this->store_->submit(std::move(second), true, nullptr);
+  }
+  this->reopen();
+  Snapshot s = this->load();
+  EXPECT_THAT(s.messages, ElementsAre(again));
+  EXPECT_THAT(s.outbound, ElementsAre(full_outbound("sub", 3)));
+}
+
+TYPED_TEST(StoreContract, EveryCompletionOfAGroupRunsOnceEvenWhenAllItsWritesCancel) {
+  std::atomic<int> ok{0};
+  {
+    WriterGate gate(*this->store_);
+    for (MessageId id = 1; id <= 10; ++id) {
+      WriteBatch put;
+      put.put_message(full_message(id));
+      this->store_->submit(std::move(put), true, [&ok](const Status& s) { ok += s.ok(); });
+      WriteBatch del;
+      del.delete_message(id);
+      this->store_->submit(std::move(del), false, [&ok](const Status& s) { ok += s.ok(); });
+    }
+  }
+  Snapshot s = this->load();
+  EXPECT_EQ(ok.load(), 20);
+  EXPECT_THAT(s.messages, IsEmpty());
+}
+
+TYPED_TEST(StoreContract, IdsOfMessagesCancelledWithinAGroupAreNeverReused) {
+  WriteBatch kept;
+  kept.put_message(full_message(1));
+  ASSERT_TRUE(this->apply(std::move(kept)).ok());
+  {
+    WriterGate gate(*this->store_);
+    WriteBatch batch;
+    batch.put_message(full_message(9));
+    batch.put_outbound(full_outbound("sub", 9));
+    batch.delete_outbound("sub", 9);
+    batch.delete_message(9);
+    this->store_->submit(std::move(batch), true, nullptr);
+  }
+  this->reopen();
+  Snapshot s = this->load();
+  EXPECT_THAT(s.messages, ElementsAre(full_message(1)));
+  EXPECT_EQ(s.last_message_id, 9u);
+}
+
 }  // namespace
 }  // namespace starling::storage

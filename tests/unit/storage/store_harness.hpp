@@ -41,6 +41,36 @@ inline Status apply(Store& store, WriteBatch batch, bool durable = true) {
   return result.get();
 }
 
+// Holds the store's writer thread inside a completion until release() (or
+// destruction), so that everything submitted meanwhile is written as ONE
+// group, the way batches pile up under load.
+class WriterGate {
+ public:
+  explicit WriterGate(Store& store) {
+    auto entered = std::make_shared<std::promise<void>>();
+    auto held = entered->get_future();
+    store.submit(WriteBatch{}, false,
+                 [entered, open = release_.get_future().share()](const Status&) {
+                   entered->set_value();
+                   open.wait();
+                 });
+    held.wait();
+  }
+  ~WriterGate() { release(); }
+  WriterGate(const WriterGate&) = delete;
+  WriterGate& operator=(const WriterGate&) = delete;
+
+  void release() {
+    if (released_) return;
+    released_ = true;
+    release_.set_value();
+  }
+
+ private:
+  std::promise<void> release_;
+  bool released_ = false;
+};
+
 // Flushes, then loads; fails the test on an error.
 inline Snapshot load_all(Store& store) {
   EXPECT_TRUE(store.flush().ok());
