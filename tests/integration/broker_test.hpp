@@ -30,6 +30,12 @@ class BrokerTest : public ::testing::Test {
  protected:
   // Starts the broker with `options`; REQUIRES: broker() not called yet.
   void start_broker(Options options) { broker_ = std::make_unique<TestBroker>(std::move(options)); }
+  // Starling only: the default options, and the store opened by `open_store`.
+  void start_broker_with_store(StoreOpener open_store) {
+    broker_ = std::make_unique<TestBroker>(TestBroker::default_options(), std::move(open_store));
+  }
+  // Stops the broker now (before what it borrows from the fixture goes).
+  void stop_broker() { broker_.reset(); }
 
   // Adjusts the default options and starts the broker with them.
   void start_broker(const std::function<void(Options&)>& adjust) {

@@ -15,6 +15,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "net/broker_runtime.hpp"
+#include "storage/store.hpp"
+
 namespace starling::test {
 namespace {
 
@@ -86,6 +89,12 @@ TestBroker::TestBroker(Options options) : options_(std::move(options)), work_dir
   }
 }
 
+TestBroker::TestBroker(Options options, StoreOpener open_store)
+    : options_(std::move(options)), open_store_(std::move(open_store)), work_dir_(make_work_dir()) {
+  options_.data_dir = (work_dir_ / "data").string();
+  start_starling();
+}
+
 TestBroker::~TestBroker() {
   if (broker_) broker_->stop();
   broker_.reset();
@@ -116,7 +125,7 @@ bool TestBroker::running() const {
 }
 
 void TestBroker::start_starling() {
-  auto started = Broker::start(options_);
+  auto started = open_store_ ? BrokerRuntime::create(options_, open_store_) : Broker::start(options_);
   if (!started.ok()) {
     throw std::runtime_error("Starling did not start: " + started.error().message);
   }

@@ -8,13 +8,24 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "starling/broker.hpp"
 #include "starling/options.hpp"
+#include "starling/result.hpp"
+
+namespace starling::storage {
+class Store;
+}
 
 namespace starling::test {
+
+// Opens the broker's store in a directory (see BrokerRuntime::StoreOpener):
+// how a test injects storage faults.
+using StoreOpener = std::function<Result<std::unique_ptr<storage::Store>>(
+    const std::string& directory, std::uint32_t batched_flush_ms)>;
 
 class TestBroker {
  public:
@@ -27,6 +38,8 @@ class TestBroker {
 
   // Starts the broker. Throws std::runtime_error when it cannot.
   explicit TestBroker(Options options = default_options());
+  // Starling only: its store is opened with `open_store` (durable modes).
+  TestBroker(Options options, StoreOpener open_store);
   ~TestBroker();
   TestBroker(const TestBroker&) = delete;
   TestBroker& operator=(const TestBroker&) = delete;
@@ -44,6 +57,7 @@ class TestBroker {
   std::string mosquitto_config() const;
 
   Options options_;
+  StoreOpener open_store_;
   std::filesystem::path work_dir_;
   std::unique_ptr<Broker> broker_;    // in-process mode
   mutable pid_t mosquitto_pid_ = -1;  // mosquitto mode; -1 once reaped

@@ -47,6 +47,12 @@ Status check_durability(std::string_view mode) {
   return config_error("expected one of " + join(kDurabilityModes) + ", got '" + std::string(mode) + "'");
 }
 
+Status check_queue_full_policy(std::string_view policy) {
+  if (contains(kQueueFullPolicies, policy)) return {};
+  return config_error("expected one of " + join(kQueueFullPolicies) + ", got '" +
+                      std::string(policy) + "'");
+}
+
 Status check_data_dir(std::string_view dir) {
   if (!dir.empty()) return {};
   return config_error("must not be empty");

@@ -16,6 +16,7 @@ inline constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug",
                                                                "warn",  "error", "off"};
 inline constexpr std::array<std::string_view, 1> kListenerTypes = {"tcp"};
 inline constexpr std::array<std::string_view, 3> kDurabilityModes = {"sync", "batched", "memory"};
+inline constexpr std::array<std::string_view, 2> kQueueFullPolicies = {"drop_new", "drop_oldest"};
 inline constexpr unsigned kMaxThreads = 1024;
 
 // "trace, debug, info, warn, error, off": for messages and --help.
@@ -32,5 +33,8 @@ Status check_data_dir(std::string_view dir);
 
 // OK if `mode` is one of kDurabilityModes.
 Status check_durability(std::string_view mode);
+
+// OK if `policy` is one of kQueueFullPolicies.
+Status check_queue_full_policy(std::string_view policy);
 
 }  // namespace starling

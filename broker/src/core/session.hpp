@@ -22,6 +22,7 @@
 #include "core/message.hpp"
 #include "protocol/packets.hpp"
 #include "session/delivery.hpp"
+#include "session/drop_report.hpp"
 #include "session/outbound_flow.hpp"
 #include "session/subscription_record.hpp"
 #include "storage/store.hpp"
@@ -89,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session>, public session::Ou
   bool ended = false;                     // removed; late mail is discarded
   storage::WriteBatch journal;            // store writes not yet submitted
   bool journal_must_be_durable = false;
+  session::DropReport drops;              // messages dropped, for the log (Shard::note_dropped)
 
   void set_online(bool online) { online_.store(online, std::memory_order_relaxed); }
 

@@ -1,6 +1,9 @@
 #include "session/outbound_flow.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
+#include <vector>
 
 namespace starling::session {
 
@@ -22,13 +25,53 @@ DeliverOutcome OutboundFlow::deliver(Delivery delivery, OutboundSink* sink, Time
     return send_new(std::move(delivery), *sink, now) ? DeliverOutcome::kSent
                                                      : DeliverOutcome::kDroppedTooLarge;
   }
-  if (queued_count() >= limits_.max_queued_messages ||
-      queued_bytes_ + delivery.payload_bytes() > limits_.max_queued_bytes) {
+  if (!make_room(delivery)) {
     finished(delivery);
     return DeliverOutcome::kDroppedQueueFull;
   }
   push_queue(std::move(delivery));
   return DeliverOutcome::kQueued;
+}
+
+bool OutboundFlow::make_room(const Delivery& incoming) {
+  const std::uint64_t bytes = incoming.payload_bytes();
+  std::size_t count = queued_count();
+  std::uint64_t total = queued_bytes_;
+  auto fits = [&] {
+    return count < limits_.max_queued_messages && total + bytes <= limits_.max_queued_bytes;
+  };
+  if (fits()) return true;
+  if (!queue_ || limits_.max_queued_messages == 0 || bytes > limits_.max_queued_bytes) {
+    return false;
+  }
+
+  const bool drop_oldest = limits_.queue_full_policy == QueueFullPolicy::kDropOldest;
+  // Victims are chosen first and evicted only if they make enough room, so
+  // a refused message costs nothing already queued.
+  std::vector<std::size_t> victims;
+  auto choose = [&](bool qos0) {
+    for (std::size_t i = 0; i < queue_->size() && !fits(); ++i) {
+      const Delivery& queued = (*queue_)[i];
+      if ((queued.qos == 0) != qos0) continue;
+      victims.push_back(i);
+      --count;
+      total -= queued.payload_bytes();
+    }
+  };
+  if (queued_qos0_ > 0 && (incoming.qos > 0 || drop_oldest)) choose(true);
+  if (incoming.qos > 0 && drop_oldest) choose(false);
+  if (!fits()) return false;
+
+  // Back to front, so the positions still ahead stay valid.
+  std::sort(victims.begin(), victims.end());
+  for (auto it = victims.rbegin(); it != victims.rend(); ++it) {
+    auto position = queue_->begin() + static_cast<std::ptrdiff_t>(*it);
+    unqueued(*position);
+    finished(*position);
+    queue_->erase(position);
+  }
+  evicted_ += victims.size();
+  return true;
 }
 
 std::uint16_t OutboundFlow::next_packet_id() {
@@ -78,6 +121,7 @@ void OutboundFlow::complete(InflightList::iterator it) {
 bool OutboundFlow::on_puback(std::uint16_t packet_id, OutboundSink& sink, TimePoint now) {
   auto found = by_packet_id_.find(packet_id);
   if (found == by_packet_id_.end() || found->second->stage != Stage::kAwaitPuback) return false;
+  sink.acknowledged(found->second->delivery);
   complete(found->second);
   fill_window(sink, now);
   return true;
@@ -110,6 +154,7 @@ bool OutboundFlow::on_pubrec(std::uint16_t packet_id, bool failed, OutboundSink&
 bool OutboundFlow::on_pubcomp(std::uint16_t packet_id, OutboundSink& sink, TimePoint now) {
   auto found = by_packet_id_.find(packet_id);
   if (found == by_packet_id_.end() || found->second->stage != Stage::kAwaitPubcomp) return false;
+  sink.acknowledged(found->second->delivery);
   complete(found->second);
   fill_window(sink, now);
   return true;
@@ -143,7 +188,7 @@ std::vector<Delivery> OutboundFlow::take_shared_unacknowledged() {
   std::deque<Delivery> kept;
   for (Delivery& d : *queue_) {
     if (d.via_shared_subscription()) {
-      queued_bytes_ -= d.payload_bytes();
+      unqueued(d);
       finished(d);
       taken.push_back(std::move(d));
     } else {
@@ -160,7 +205,7 @@ std::size_t OutboundFlow::drop_expired(TimePoint now) {
   std::deque<Delivery> kept;
   for (Delivery& d : *queue_) {
     if (d.message->expired(now)) {
-      queued_bytes_ -= d.payload_bytes();
+      unqueued(d);
       finished(d);
     } else {
       kept.push_back(std::move(d));
@@ -175,6 +220,7 @@ void OutboundFlow::clear() {
   by_packet_id_.clear();
   queue_.reset();
   queued_bytes_ = 0;
+  queued_qos0_ = 0;
 }
 
 void OutboundFlow::restore_inflight(Delivery delivery, std::uint16_t packet_id,
@@ -188,6 +234,7 @@ void OutboundFlow::restore_queued(Delivery delivery) { push_queue(std::move(deli
 
 void OutboundFlow::push_queue(Delivery&& delivery) {
   queued_bytes_ += delivery.payload_bytes();
+  if (delivery.qos == 0) ++queued_qos0_;
   if (!queue_) queue_ = std::make_unique<std::deque<Delivery>>();
   queue_->push_back(std::move(delivery));
 }
@@ -195,8 +242,13 @@ void OutboundFlow::push_queue(Delivery&& delivery) {
 Delivery OutboundFlow::pop_queue() {
   Delivery front = std::move(queue_->front());
   queue_->pop_front();
-  queued_bytes_ -= front.payload_bytes();
+  unqueued(front);
   return front;
+}
+
+void OutboundFlow::unqueued(const Delivery& delivery) {
+  queued_bytes_ -= delivery.payload_bytes();
+  if (delivery.qos == 0) --queued_qos0_;
 }
 
 }  // namespace starling::session

@@ -11,6 +11,7 @@
 #include <list>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/message.hpp"
@@ -28,6 +29,8 @@ class OutboundSink {
   virtual SendResult send_publish(const Delivery& delivery, std::uint16_t packet_id, bool dup,
                                   TimePoint now) = 0;
   virtual void send_pubrel(std::uint16_t packet_id) = 0;
+  // The client acknowledged `delivery` (PUBACK, or PUBCOMP for QoS 2).
+  virtual void acknowledged(const Delivery& /*delivery*/) {}
 };
 
 // In-flight stages, as the store records them.
@@ -48,10 +51,19 @@ class OutboundJournal {
   virtual void on_finished(const Delivery& delivery) = 0;
 };
 
+// What a full queue gives up for a new message. Either way a QoS 0 message
+// goes before any QoS 1/2 one: a QoS 1/2 arrival evicts the oldest queued
+// QoS 0 messages first, and a QoS 0 arrival never evicts QoS 1/2.
+enum class QueueFullPolicy {
+  kDropNew,     // then refuse the arriving message
+  kDropOldest,  // then evict the oldest queued messages to make room
+};
+
 struct OutboundLimits {
   std::size_t max_queued_messages = 100000;
   std::uint64_t max_queued_bytes = 64ull << 20;
   bool queue_qos0_offline = false;
+  QueueFullPolicy queue_full_policy = QueueFullPolicy::kDropNew;
 };
 
 enum class DeliverOutcome {
@@ -88,9 +100,14 @@ class OutboundFlow {
   }
 
   // A new message for this session. `sink` is null while the client is
-  // offline: QoS 1/2 messages are queued (within the limits), QoS 0 dropped
-  // unless queue_qos0_offline.
+  // offline: QoS 1/2 messages are queued (within the limits, making room as
+  // queue_full_policy says), QoS 0 dropped unless queue_qos0_offline.
   DeliverOutcome deliver(Delivery delivery, OutboundSink* sink, TimePoint now);
+
+  // How many queued messages were evicted to make room for newer ones since
+  // the last call (they are finished, like delivered ones). Never counts
+  // in-flight messages: those are not evicted.
+  std::size_t take_evicted() { return std::exchange(evicted_, 0); }
 
   // Acknowledgements from the client. False when the packet id is not in
   // flight in the matching stage (the caller decides how to answer).
@@ -132,8 +149,13 @@ class OutboundFlow {
   bool send_new(Delivery&& delivery, OutboundSink& sink, TimePoint now);
   void fill_window(OutboundSink& sink, TimePoint now);
   void complete(InflightList::iterator it);
+  // True if `incoming` fits in the queue after evicting what the policy
+  // allows; false (nothing evicted) if it cannot fit.
+  bool make_room(const Delivery& incoming);
   void push_queue(Delivery&& delivery);
   Delivery pop_queue();
+  // Accounts for a delivery leaving the queue.
+  void unqueued(const Delivery& delivery);
   void finished(const Delivery& delivery) {
     if (journal_ != nullptr && delivery.stored) journal_->on_finished(delivery);
   }
@@ -148,6 +170,8 @@ class OutboundFlow {
   // already costs about 600 bytes.
   std::unique_ptr<std::deque<Delivery>> queue_;
   std::uint64_t queued_bytes_ = 0;
+  std::size_t queued_qos0_ = 0;  // so a queue without QoS 0 is never searched for one
+  std::size_t evicted_ = 0;
 };
 
 }  // namespace starling::session

@@ -4,12 +4,14 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <utility>
 
 namespace starling::log {
 namespace {
 
 std::atomic<Level> g_level{Level::kInfo};
 std::mutex g_write_mutex;
+Sink g_sink;  // guarded by g_write_mutex
 
 const char* level_name(Level level) {
   switch (level) {
@@ -39,7 +41,19 @@ bool parse_level(std::string_view text, Level* out) {
 void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
 Level level() { return g_level.load(std::memory_order_relaxed); }
 
+Sink set_sink(Sink sink) {
+  std::lock_guard lock(g_write_mutex);
+  return std::exchange(g_sink, std::move(sink));
+}
+
 void write(Level level, std::string_view line) {
+  {
+    std::lock_guard lock(g_write_mutex);
+    if (g_sink) {
+      g_sink(level, line);
+      return;
+    }
+  }
   using namespace std::chrono;
   auto now = system_clock::now();
   std::time_t secs = system_clock::to_time_t(now);

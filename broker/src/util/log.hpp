@@ -4,6 +4,7 @@
 // The stream is only built when the level is enabled. Lines that concern a
 // client carry its connection number and client id (see net/connection).
 #include <atomic>
+#include <functional>
 #include <sstream>
 #include <string_view>
 
@@ -18,6 +19,13 @@ Level level();
 inline bool enabled(Level l) { return l >= level(); }
 
 void write(Level level, std::string_view line);
+
+// Where lines go. Default (an empty sink): stderr, with a UTC timestamp and
+// the level. Tests install their own to check what is logged. Called under
+// the logger's lock, from any thread: a sink must not log itself.
+using Sink = std::function<void(Level level, std::string_view line)>;
+// Installs `sink` and returns the previous one (to put back).
+Sink set_sink(Sink sink);
 
 // Collects one line and writes it when destroyed.
 class LineWriter {

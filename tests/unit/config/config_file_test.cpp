@@ -72,6 +72,7 @@ max_inflight = 20
 max_queued_messages = 500
 max_queued_bytes = 10000000000
 connect_timeout_ms = 2500
+queue_full_policy = "drop_oldest"
 )";
   Result<Options> options = parse_config(text, "starling.toml");
   ASSERT_TRUE(options.ok()) << options.error().message;
@@ -82,7 +83,7 @@ connect_timeout_ms = 2500
   expected.log_level = "debug";
   expected.listeners = {{"tcp", "0.0.0.0:1884", false}, {"tcp", "[::1]:0", true}};
   expected.mqtt = {600, 10, 1, false, false, false, false, false, true, 3600};
-  expected.limits = {65536, 100, 20, 500, 10000000000ull, 2500};
+  expected.limits = {65536, 100, 20, 500, 10000000000ull, 2500, "drop_oldest"};
   expect_same_options(*options, expected);
 }
 
@@ -228,6 +229,35 @@ TEST(ConfigFile, StorageDefaultsToSyncDurability) {
 TEST(ConfigFile, AnUnknownDurabilityModeIsAnErrorListingTheModes) {
   EXPECT_EQ(error_of("[storage]\ndurability = \"fast\"\n"),
             "starling.toml:2: storage.durability: expected one of sync, batched, memory, got 'fast'");
+}
+
+TEST(ConfigFile, QueueFullPolicyDefaultsToDropNew) {
+  auto options = parse_config("", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->limits.queue_full_policy, "drop_new");
+}
+
+TEST(ConfigFile, QueueFullPolicyAcceptsDropOldest) {
+  auto options = parse_config("[limits]\nqueue_full_policy = \"drop_oldest\"\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->limits.queue_full_policy, "drop_oldest");
+}
+
+TEST(ConfigFile, AnUnknownQueueFullPolicyNamesFileLineAndKeyAndListsThePolicies) {
+  EXPECT_EQ(error_of("[limits]\nmax_inflight = 5\nqueue_full_policy = \"drop_random\"\n"),
+            "starling.toml:3: limits.queue_full_policy: expected one of drop_new, drop_oldest, "
+            "got 'drop_random'");
+}
+
+TEST(ConfigFile, AQueueFullPolicyThatIsNotAStringNamesTheKey) {
+  EXPECT_EQ(error_of("[limits]\nqueue_full_policy = 1\n"),
+            "starling.toml:2: limits.queue_full_policy: expected a string, got 1");
+}
+
+TEST(ConfigFile, AMisspelledQueueFullPolicyKeySuggestsTheRightOne) {
+  EXPECT_EQ(error_of("[limits]\nqueue_ful_policy = \"drop_new\"\n"),
+            "starling.toml:2: unknown key 'limits.queue_ful_policy' (did you mean "
+            "'limits.queue_full_policy'?)");
 }
 
 TEST(ConfigFile, AFlushIntervalOfZeroIsAnError) {

@@ -44,6 +44,7 @@ inline void expect_same_settings(const Options& actual, const Options& expected)
   EXPECT_EQ(al.max_queued_messages, el.max_queued_messages);
   EXPECT_EQ(al.max_queued_bytes, el.max_queued_bytes);
   EXPECT_EQ(al.connect_timeout_ms, el.connect_timeout_ms);
+  EXPECT_EQ(al.queue_full_policy, el.queue_full_policy);
 }
 
 inline void expect_same_options(const Options& actual, const Options& expected) {
