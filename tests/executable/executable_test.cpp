@@ -86,6 +86,34 @@ TEST(Executable, BadConfigValueExitsNonZeroNamingFileLineAndKey) {
   std::remove(path.c_str());
 }
 
+TEST(Executable, APluginThatFailsToInitialiseStopsTheBrokerNamingIt) {
+  std::string path = temp_file(std::string("[[plugins]]\npath = \"") + STARLING_FIXTURE_FAILING_INIT +
+                               "\"\n[plugins.options]\nneeded = \"no\"\n");
+  StarlingProcess broker({"--config", path, "--listen", "127.0.0.1:0"});
+  EXPECT_NE(broker.wait_exit(10s), 0);
+  EXPECT_NE(broker.output().find(STARLING_FIXTURE_FAILING_INIT), std::string::npos) << broker.output();
+  EXPECT_NE(broker.output().find("init failed"), std::string::npos) << broker.output();
+  EXPECT_EQ(broker.output().find("listening on"), std::string::npos) << broker.output();
+  std::remove(path.c_str());
+}
+
+TEST(Executable, APluginWithTheWrongAbiVersionStopsTheBroker) {
+  std::string path = temp_file(std::string("[[plugins]]\npath = \"") + STARLING_FIXTURE_WRONG_VERSION +
+                               "\"\n");
+  StarlingProcess broker({"--config", path, "--listen", "127.0.0.1:0"});
+  EXPECT_NE(broker.wait_exit(10s), 0);
+  EXPECT_NE(broker.output().find("ABI version"), std::string::npos) << broker.output();
+  std::remove(path.c_str());
+}
+
+TEST(Executable, APluginEntryWithoutPathIsAConfigError) {
+  std::string path = temp_file("[[plugins]]\n[plugins.options]\nx = 1\n");
+  StarlingProcess broker({"--config", path});
+  EXPECT_EQ(broker.wait_exit(10s), 2);
+  EXPECT_NE(broker.output().find("plugins[0]: needs a path"), std::string::npos) << broker.output();
+  std::remove(path.c_str());
+}
+
 TEST(Executable, UnknownFlagExitsNonZeroNamingIt) {
   StarlingProcess broker({"--lissten", "127.0.0.1:0"});
   EXPECT_EQ(broker.wait_exit(10s), 2);

@@ -151,4 +151,16 @@ std::optional<std::uint8_t> RawClient::subscribe(raw::Version version, std::stri
   return suback->body.back();  // one filter, so the last byte is its reason code
 }
 
+std::optional<std::uint8_t> RawClient::publish_qos1(raw::Version version, std::string_view topic) {
+  raw::Publish publish;
+  publish.topic = std::string(topic);
+  publish.payload = "p";
+  publish.qos = 1;
+  publish.packet_id = next_packet_id_++;
+  if (!send(raw::publish(version, publish))) return std::nullopt;
+  auto puback = read_until(raw::kPuback, std::chrono::seconds(5));
+  if (!puback) return std::nullopt;
+  return puback->body.size() > 2 ? puback->body[2] : 0;  // v3.1.1 and v5 "success" carry none
+}
+
 }  // namespace starling::test

@@ -49,6 +49,9 @@ class RawClient {
   // (the granted QoS, or >= 0x80 when refused), nullopt when none came.
   std::optional<std::uint8_t> subscribe(raw::Version version, std::string_view filter,
                                         std::uint8_t options, const raw::Bytes& properties = {});
+  // PUBLISH at QoS 1 and wait for the PUBACK; returns its reason code (0
+  // when it carries none), nullopt when none came.
+  std::optional<std::uint8_t> publish_qos1(raw::Version version, std::string_view topic);
 
  private:
   // Takes one whole packet off the front of buffer_, if there is one.

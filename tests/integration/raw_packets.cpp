@@ -156,6 +156,8 @@ Bytes connect(const Connect& c) {
     flags |= static_cast<std::uint8_t>((c.will->qos & 0x03) << 3);
     if (c.will->retain) flags |= 0x20;
   }
+  if (c.username) flags |= 0x80;
+  if (c.password) flags |= 0x40;
   body.push_back(flags);
   put_u16(body, c.keep_alive);
   if (v5) put_properties(body, c.properties);
@@ -165,6 +167,8 @@ Bytes connect(const Connect& c) {
     put_string(body, c.will->topic);
     put_string(body, c.will->payload);
   }
+  if (c.username) put_string(body, *c.username);
+  if (c.password) put_string(body, *c.password);
   return frame(kConnect << 4, body);
 }
 

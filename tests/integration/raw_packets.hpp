@@ -75,6 +75,8 @@ struct Connect {
   bool clean = true;  // Clean Session (v3.1.1) / Clean Start (v5)
   Bytes properties;   // v5 only
   std::optional<Will> will;
+  std::optional<std::string> username;
+  std::optional<std::string> password;
 };
 
 Bytes connect(const Connect& c);

@@ -49,6 +49,8 @@ mqtt::connect_response TestClient::connect(const ConnectSettings& settings) {
     options.set_clean_session(settings.clean);
   }
   if (settings.will) options.set_will(*settings.will);
+  if (settings.username) options.set_user_name(*settings.username);
+  if (settings.password) options.set_password(*settings.password);
   {
     std::lock_guard lock(mutex_);
     end_reason_.reset();

@@ -28,6 +28,8 @@ struct ConnectSettings {
   int keep_alive_seconds = 60;
   std::optional<mqtt::will_options> will;
   mqtt::properties properties;  // v5 only, added to the CONNECT
+  std::optional<std::string> username;
+  std::optional<std::string> password;
 };
 
 class TestClient {

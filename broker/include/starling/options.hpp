@@ -3,6 +3,7 @@
 // the command line (see docs/configuration.md), or directly by an embedder.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace starling {
@@ -35,6 +36,9 @@ struct LimitOptions {
   std::uint32_t max_queued_messages = 100000;   // per session, waiting to be sent
   std::uint64_t max_queued_bytes = 64ull << 20;  // per session, payload bytes waiting
   std::uint32_t connect_timeout_ms = 10000;     // TCP accept to CONNECT
+  // What a full session queue gives up (QoS 0 always before QoS 1/2):
+  // "drop_new": the arriving message. "drop_oldest": the oldest queued ones.
+  std::string queue_full_policy = "drop_new";  // Default: "drop_new"
 };
 
 // Where and how durably state is kept (see docs/configuration.md).
@@ -46,6 +50,18 @@ struct StorageOptions {
   std::uint32_t batched_flush_ms = 100;  // Default: 100 (batched mode only)
 };
 
+// One [[plugins]] entry, in chain order (see docs/configuration.md).
+struct PluginOptions {
+  std::string path;  // the shared library
+  std::vector<std::pair<std::string, std::string>> options;  // [plugins.options], as text
+  std::uint32_t pending_timeout_ms = 5000;  // how long a pending answer may take
+  // What a pending answer that never comes counts as: "deny" or "allow".
+  std::string on_timeout = "deny";  // Default: "deny"
+  // What a hook that reports an error counts as: "deny", or "next" to let
+  // the next plugin decide.
+  std::string on_error = "deny";  // Default: "deny"
+};
+
 struct Options {
   std::vector<ListenerOptions> listeners;  // Default (when empty): one tcp listener on 127.0.0.1:1883
   std::string data_dir = "./data";
@@ -54,6 +70,7 @@ struct Options {
   MqttOptions mqtt;
   LimitOptions limits;
   StorageOptions storage;
+  std::vector<PluginOptions> plugins;  // Default: none
 };
 
 }  // namespace starling

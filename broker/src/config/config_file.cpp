@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <toml.hpp>
 #include <tuple>
 #include <type_traits>
@@ -29,16 +30,17 @@ template <typename T>
 constexpr std::uint64_t kLargest = std::min<std::uint64_t>(
     std::numeric_limits<T>::max(), std::numeric_limits<std::int64_t>::max());
 
-// One key of [mqtt] or [limits]: its name, the member it sets, and for
-// integers the allowed range.
+// One key of [mqtt] or [limits]: its name, the member it sets, for integers
+// the allowed range, and for strings the check of the allowed values.
 template <typename Section>
 struct Field {
   std::string_view name;
   std::variant<bool Section::*, std::uint8_t Section::*, std::uint16_t Section::*,
-               std::uint32_t Section::*, std::uint64_t Section::*>
+               std::uint32_t Section::*, std::uint64_t Section::*, std::string Section::*>
       member;
   std::uint64_t min = 0;
   std::uint64_t max = 0;
+  Status (*check)(std::string_view) = nullptr;
 };
 
 template <typename Section>
@@ -50,6 +52,12 @@ template <typename Section, typename T>
 constexpr Field<Section> integer(std::string_view name, T Section::*member, std::uint64_t min = 0,
                                  std::uint64_t max = kLargest<T>) {
   return {name, member, min, max};
+}
+
+template <typename Section>
+constexpr Field<Section> text(std::string_view name, std::string Section::*member,
+                              Status (*check)(std::string_view)) {
+  return {name, member, 0, 0, check};
 }
 
 // Keep in step with docs/configuration.md and examples/starling.toml.
@@ -73,6 +81,7 @@ constexpr std::array kLimitFields = {
     integer("max_inflight", &LimitOptions::max_inflight, 1),
     integer("max_queued_messages", &LimitOptions::max_queued_messages),
     integer("max_queued_bytes", &LimitOptions::max_queued_bytes),
+    text("queue_full_policy", &LimitOptions::queue_full_policy, &check_queue_full_policy),
     integer("connect_timeout_ms", &LimitOptions::connect_timeout_ms, 1),
 };
 
@@ -144,6 +153,8 @@ class ConfigReader {
       read_section(value, key, kLimitFields, options.limits);
     } else if (key == "storage") {
       read_storage(value, options.storage);
+    } else if (key == "plugins") {
+      read_plugins(value, options.plugins);
     } else {
       report_unknown(value, key, known_keys());
     }
@@ -162,6 +173,86 @@ class ConfigReader {
     for (const toml::value& element : value.as_array()) {
       const std::string path = "listeners[" + std::to_string(listeners.size()) + "]";
       listeners.push_back(read_listener(element, path));
+    }
+  }
+
+  void read_plugins(const toml::value& value, std::vector<PluginOptions>& plugins) {
+    if (!value.is_array()) {
+      report(value, "plugins", "expected an array of tables ([[plugins]]), got " + describe(value));
+      return;
+    }
+    for (const toml::value& element : value.as_array()) {
+      const std::string path = "plugins[" + std::to_string(plugins.size()) + "]";
+      plugins.push_back(read_plugin(element, path));
+    }
+  }
+
+  PluginOptions read_plugin(const toml::value& value, const std::string& path) {
+    PluginOptions plugin;
+    if (!value.is_table()) {
+      report(value, path, "expected a table, got " + describe(value));
+      return plugin;
+    }
+    bool has_path = false;
+    for (const auto& [name, field] : value.as_table()) {
+      const std::string key = path + "." + name;
+      if (name == "path") {
+        if (auto file = read_string(field, key)) {
+          if (file->empty()) {
+            report(field, key, "must not be empty");
+          } else {
+            plugin.path = std::move(*file);
+            has_path = true;
+          }
+        }
+      } else if (name == "pending_timeout_ms") {
+        if (auto ms = read_integer(field, key, 1, 600000)) {
+          plugin.pending_timeout_ms = static_cast<std::uint32_t>(*ms);
+        }
+      } else if (name == "on_timeout" || name == "on_error") {
+        const std::string_view second = name == "on_timeout" ? "allow" : "next";
+        if (auto chosen = read_string(field, key)) {
+          if (*chosen != "deny" && *chosen != second) {
+            report(field, key, "expected \"deny\" or \"" + std::string(second) + "\", got \"" +
+                                   *chosen + "\"");
+          } else {
+            (name == "on_timeout" ? plugin.on_timeout : plugin.on_error) = std::move(*chosen);
+          }
+        }
+      } else if (name == "options") {
+        read_plugin_options(field, key, plugin.options);
+      } else {
+        std::vector<std::string> keys;
+        for (std::string_view known : {"path", "options", "pending_timeout_ms", "on_timeout", "on_error"})
+          keys.push_back(path + "." + std::string(known));
+        report_unknown(field, key, keys);
+      }
+    }
+    if (!has_path) report(value, path, "needs a path (the plugin's shared library)");
+    return plugin;
+  }
+
+  // A plugin's options reach it as text: strings as they are, numbers and
+  // booleans written out.
+  void read_plugin_options(const toml::value& value, const std::string& path,
+                           std::vector<std::pair<std::string, std::string>>& options) {
+    if (!value.is_table()) {
+      report(value, path, "expected a table ([plugins.options]), got " + describe(value));
+      return;
+    }
+    for (const auto& [name, field] : value.as_table()) {
+      if (field.is_string()) {
+        options.emplace_back(name, field.as_string().str);
+      } else if (field.is_integer()) {
+        options.emplace_back(name, std::to_string(field.as_integer()));
+      } else if (field.is_boolean()) {
+        options.emplace_back(name, field.as_boolean() ? "true" : "false");
+      } else if (field.is_floating()) {
+        options.emplace_back(name, toml::format(field));
+      } else {
+        report(field, path + "." + name,
+               "expected a string, number or boolean, got " + describe(field));
+      }
     }
   }
 
@@ -239,6 +330,12 @@ class ConfigReader {
             using T = std::remove_reference_t<decltype(section.*member)>;
             if constexpr (std::is_same_v<T, bool>) {
               if (auto flag = read_bool(field_value, path)) section.*member = *flag;
+            } else if constexpr (std::is_same_v<T, std::string>) {
+              if (auto chosen = read_string(field_value, path)) {
+                if (check(field_value, path, field->check(*chosen))) {
+                  section.*member = std::move(*chosen);
+                }
+              }
             } else {
               if (auto number = read_integer(field_value, path, field->min, field->max)) {
                 section.*member = static_cast<T>(*number);
@@ -310,7 +407,7 @@ class ConfigReader {
   static const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = [] {
       std::vector<std::string> all = {"data_dir", "threads", "log_level", "listeners",
-                                      "mqtt",     "limits",  "storage"};
+                                      "mqtt",     "limits",  "storage",   "plugins"};
       for (const auto& field : kMqttFields) all.push_back("mqtt." + std::string(field.name));
       for (const auto& field : kLimitFields) all.push_back("limits." + std::string(field.name));
       return all;

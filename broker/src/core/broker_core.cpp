@@ -27,8 +27,12 @@ void apply(routing::SubscriptionTree<SessionPtr>& tree, const SubscriptionChange
 }
 
 session::OutboundLimits outbound_limits(const Options& options) {
+  // Broker::start refuses any other value (check_queue_full_policy).
+  const auto policy = options.limits.queue_full_policy == "drop_oldest"
+                          ? session::QueueFullPolicy::kDropOldest
+                          : session::QueueFullPolicy::kDropNew;
   return {options.limits.max_queued_messages, options.limits.max_queued_bytes,
-          options.mqtt.queue_qos0_offline};
+          options.mqtt.queue_qos0_offline, policy};
 }
 
 }  // namespace
@@ -75,6 +79,12 @@ BrokerCore::Claim BrokerCore::claim_session(const std::string& client_id, bool c
     claim.replaced->forget_in_store(*store_, std::move(batch));
   }
   return claim;
+}
+
+SessionPtr BrokerCore::find_session(const std::string& client_id) const {
+  std::lock_guard lock(sessions_mutex_);
+  auto found = sessions_.find(client_id);
+  return found == sessions_.end() ? nullptr : found->second;
 }
 
 void BrokerCore::forget_session(const Session& session) {
@@ -124,6 +134,7 @@ void BrokerCore::end_session(Session& session) {
     }
     if (!messages.empty()) store_->submit(std::move(messages), false, {});
   }
+  session.owner()->report_drops(session, SteadyClock::now());
   session.journal = storage::WriteBatch{};
   session.outbound.clear();
   session.inbound_qos2.clear();

@@ -18,6 +18,7 @@
 #include "core/message.hpp"
 #include "core/session.hpp"
 #include "core/shard.hpp"
+#include "plugin_host/plugin_host.hpp"
 #include "routing/retained_tree.hpp"
 #include "routing/subscription_options.hpp"
 #include "starling/options.hpp"
@@ -59,6 +60,10 @@ class BrokerCore {
   void save_session(Session& session, bool durable, storage::Store::Completion done = {});
 
   const Options& options() const { return options_; }
+  // Setup: the loaded plugins (none: null). Owned by the runtime, which
+  // keeps them until every worker has stopped.
+  void set_plugins(plugin_host::PluginHost* plugins) { plugins_ = plugins; }
+  plugin_host::PluginHost* plugins() const { return plugins_; }
   std::size_t shard_count() const { return shards_.size(); }
   Shard& shard(std::size_t i) { return *shards_[i]; }
   BrokerStats& stats() { return stats_; }
@@ -74,6 +79,8 @@ class BrokerCore {
   Claim claim_session(const std::string& client_id, bool clean_start, Shard& shard);
   // Removes the registry entry if it still points at `session`.
   void forget_session(const Session& session);
+  // The session registered under `client_id`, if any.
+  SessionPtr find_session(const std::string& client_id) const;
   std::size_t session_count() const;
   // A client id for a client that sent none (unique in this process).
   std::string assign_client_id();
@@ -101,6 +108,7 @@ class BrokerCore {
 
  private:
   Options options_;
+  plugin_host::PluginHost* plugins_ = nullptr;
   std::unique_ptr<storage::Store> store_;
   bool sync_acks_ = false;
   std::atomic<storage::MessageId> next_message_id_{1};

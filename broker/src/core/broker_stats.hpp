@@ -15,6 +15,7 @@ struct BrokerStats {
   std::atomic<std::uint64_t> messages_dropped_expired{0};
   std::atomic<std::uint64_t> messages_dropped_too_large{0};
   std::atomic<std::uint64_t> protocol_errors{0};
+  std::atomic<std::uint64_t> messages_denied{0};  // refused or dropped by a plugin
 
   static void add(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
     counter.fetch_add(n, std::memory_order_relaxed);

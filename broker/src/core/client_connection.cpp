@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/broker_core.hpp"
+#include "core/drop_events.hpp"
 #include "core/shard.hpp"
 #include "protocol/encoder.hpp"
 #include "protocol/reason_code_rules.hpp"
@@ -215,11 +216,22 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
       return false;
     }
   }
+  username_ = connect.username;
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  if (plugins != nullptr && plugins->has_authenticate()) {
+    client_id_ = connect.client_id;  // plugins see it
+    return authenticate(std::move(connect), now);
+  }
   if (!listener_.allow_anonymous) {
     refuse_connect(ReasonCode::kNotAuthorized, "anonymous clients are not allowed here");
     return false;
   }
+  return accept_connect(std::move(connect), now);
+}
 
+bool ClientConnection::accept_connect(protocol::Connect connect, TimePoint now) {
+  const Options& options = core_.options();
+  const bool v5 = protocol::is_v5(version_);
   client_id_ = std::move(connect.client_id);
   keep_alive_ = connect.keep_alive;
   const std::uint16_t max_keep_alive = options.mqtt.max_keep_alive;
@@ -345,6 +357,7 @@ void ClientConnection::attach(Session& session, bool session_present, TimePoint 
   send(connack);
   if (session_present) session.outbound.resume(*this, now);
   flush();
+  notify_plugins_connected(session_present);
 
   resume_input(now);
 }
@@ -403,7 +416,6 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   if (publish.retain && !options.mqtt.retain_available) {
     return fail(ReasonCode::kRetainNotSupported, "retain is not available");
   }
-  Session& session = *session_;
   if (v5 && publish.properties.payload_format_indicator.value_or(0) == 1 &&
       !protocol::is_valid_mqtt_utf8(publish.payload)) {
     // Refused, not routed; for QoS 0 there is nothing to answer.
@@ -411,6 +423,7 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
     if (publish.qos == 2) send(protocol::Pubrec{publish.packet_id, ReasonCode::kPayloadFormatInvalid});
     return true;
   }
+  Session& session = *session_;
   if (publish.qos == 2) {
     if (session.inbound_qos2.contains(publish.packet_id)) {
       // A resend of a message already accepted: acknowledge, never route twice.
@@ -422,9 +435,22 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
     }
   }
 
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  if (plugins != nullptr && plugins->has_authorize_publish()) {
+    return authorize_publish(std::move(publish), now);
+  }
+  return accept_publish(std::move(publish), now);
+}
+
+bool ClientConnection::accept_publish(protocol::Publish publish, TimePoint now) {
+  Session& session = *session_;
   BrokerStats::add(core_.stats().messages_received);
   const std::uint8_t qos = publish.qos;
   const std::uint16_t packet_id = publish.packet_id;
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  if (plugins != nullptr && plugins->has_on_publish() && !pass_on_publish(publish, qos, packet_id)) {
+    return true;
+  }
   std::shared_ptr<Message> message = make_message(std::move(publish), client_id_, now);
   storage::Store* store = core_.store();
   storage::WriteBatch batch;
@@ -441,6 +467,10 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   }
   shard_.deliver_prepared();
 
+  if (receivers == 0 && wants_drop_events(core_)) {
+    notify_dropped(core_, client_id_, message.get(), STARLING_DROP_NO_SUBSCRIBERS);
+  }
+  const bool v5 = protocol::is_v5(version_);
   ReasonCode reason = receivers == 0 && v5 ? ReasonCode::kNoMatchingSubscribers : ReasonCode::kSuccess;
   if (qos == 1) {
     send(protocol::Puback{packet_id, reason});
@@ -490,13 +520,24 @@ bool ClientConnection::handle_pubcomp(const protocol::Pubcomp& ack, TimePoint no
 // --- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------
 
 bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  if (plugins != nullptr && plugins->has_authorize_subscribe()) {
+    return authorize_subscribe(std::move(subscribe));
+  }
+  apply_subscribe(std::move(subscribe), {});
+  return true;
+}
+
+void ClientConnection::apply_subscribe(protocol::Subscribe subscribe,
+                                       std::vector<std::optional<ReasonCode>> refused) {
   const Options& options = core_.options();
   const bool v5 = protocol::is_v5(version_);
   std::uint32_t subscription_id = 0;
   if (!subscribe.properties.subscription_identifiers.empty()) {
     if (!options.mqtt.subscription_identifiers) {
-      return fail(ReasonCode::kSubscriptionIdentifiersNotSupported,
-                  "subscription identifiers are not available");
+      fail(ReasonCode::kSubscriptionIdentifiersNotSupported,
+           "subscription identifiers are not available");
+      return;
     }
     subscription_id = subscribe.properties.subscription_identifiers.front();
   }
@@ -509,7 +550,8 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
   std::vector<SubscriptionChange> changes;
   std::vector<Retained> retained;
   Session& session = *session_;
-  for (protocol::SubscribeEntry& entry : subscribe.entries) {
+  for (std::size_t index = 0; index < subscribe.entries.size(); ++index) {
+    protocol::SubscribeEntry& entry = subscribe.entries[index];
     routing::SharedSubscription shared;
     auto kind = routing::parse_shared_subscription(entry.filter, &shared);
     SubscriptionChange change;
@@ -517,13 +559,17 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
                  (kind == routing::SharedParse::kNotShared && routing::is_valid_topic_filter(entry.filter));
     if (!valid) {
       // v5 refuses the one filter; in v3.1.1 it is a protocol violation (4.8).
-      if (!v5) return fail(ReasonCode::kTopicFilterInvalid, "invalid topic filter");
+      if (!v5) {
+        fail(ReasonCode::kTopicFilterInvalid, "invalid topic filter");
+        return;
+      }
       reasons.push_back(ReasonCode::kTopicFilterInvalid);
       continue;
     }
     if (kind == routing::SharedParse::kShared) {
       if (entry.no_local) {
-        return fail(ReasonCode::kProtocolError, "No Local on a shared subscription");
+        fail(ReasonCode::kProtocolError, "No Local on a shared subscription");
+        return;
       }
       if (!options.mqtt.shared_subscriptions) {
         reasons.push_back(v5 ? ReasonCode::kSharedSubscriptionsNotSupported : ReasonCode::kUnspecifiedError);
@@ -537,6 +583,10 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
     if (!options.mqtt.wildcard_subscriptions &&
         change.filter.find_first_of("+#") != std::string::npos) {
       reasons.push_back(v5 ? ReasonCode::kWildcardSubscriptionsNotSupported : ReasonCode::kUnspecifiedError);
+      continue;
+    }
+    if (index < refused.size() && refused[index]) {
+      reasons.push_back(*refused[index]);
       continue;
     }
     change.options.qos = std::min(entry.qos, options.mqtt.maximum_qos);
@@ -573,7 +623,6 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
     input_paused_ = true;
     core_.change_subscriptions(session_, std::move(changes), std::move(respond));
   }
-  return true;
 }
 
 void ClientConnection::deliver_retained(Session& session, const std::string& filter,
@@ -637,6 +686,7 @@ bool ClientConnection::handle_disconnect(const protocol::Disconnect& disconnect)
     session_->expiry_interval = std::min(requested, core_.options().mqtt.max_session_expiry);
   }
   normal_disconnect_ = disconnect.reason != ReasonCode::kDisconnectWithWillMessage;
+  ended_by_client_ = true;
   log_end(normal_disconnect_ ? "disconnected" : "disconnected with will");
   TimePoint now = SteadyClock::now();
   closed_ = true;
@@ -652,6 +702,7 @@ void ClientConnection::disconnect(ReasonCode reason, TimePoint now) {
     send(protocol::Disconnect{reason});
   }
   log_end(reason == ReasonCode::kSessionTakenOver ? "taken over" : "disconnected by the broker");
+  ended_by_broker_ = true;
   closed_ = true;
   close_transport();
   shard_.remove_connection(this);
@@ -700,6 +751,15 @@ void ClientConnection::on_tick(TimePoint now) {
     shard_.remove_connection(this);
     return;
   }
+  if (pending_verdict_ && now >= pending_verdict_->deadline) {
+    PendingVerdict call = std::move(*pending_verdict_);
+    pending_verdict_.reset();
+    plugin_host::PluginHost& plugins = *core_.plugins();
+    plugins.pending().cancel(call.ticket);
+    plugin_host::Verdict verdict = plugins.timed_out(call.plugin);
+    settle_verdict(std::move(call), std::move(verdict));
+    if (closed_) return;
+  }
   // The spec allows one and a half keep-alive periods of silence.
   if (state_ == State::kConnected && keep_alive_ > 0 &&
       now - last_received_ > std::chrono::milliseconds(keep_alive_ * 1500)) {
@@ -708,6 +768,11 @@ void ClientConnection::on_tick(TimePoint now) {
 }
 
 void ClientConnection::detach_session(TimePoint now) {
+  if (pending_verdict_) {
+    if (auto* plugins = core_.plugins()) plugins->pending().cancel(pending_verdict_->ticket);
+    pending_verdict_.reset();
+  }
+  if (session_) notify_plugins_disconnected();
   if (!session_ || session_->connection != this) {
     session_.reset();
     return;
@@ -772,7 +837,13 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
   const Message& message = *delivery.message;
   if (delivery.qos == 0 && transport_.backlog() > core_.options().limits.max_queued_bytes) {
     BrokerStats::add(core_.stats().messages_dropped_queue_full);
+    if (session_) shard_.note_dropped(*session_, session::DropReason::kSlowConsumer, 1, now);
+    notify_dropped(core_, client_id_, &message, STARLING_DROP_SLOW_CONSUMER);
     return SendResult::kDiscarded;  // a slow consumer loses QoS 0, never memory
+  }
+  if (core_.plugins() != nullptr && core_.plugins()->has_authorize_delivery() && !dup &&
+      !delivery_allowed(message, delivery.qos, delivery.retain)) {
+    return SendResult::kDiscarded;  // not for this subscriber: as if delivered
   }
   const protocol::Properties* properties = nullptr;
   protocol::Properties with_hop_properties;
@@ -783,6 +854,7 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
     // Once sent, a message is resent whatever its expiry (4.3.3-7).
     if (!dup && message.expired(now)) {
       BrokerStats::add(core_.stats().messages_dropped_expired);
+      notify_dropped(core_, client_id_, &message, STARLING_DROP_EXPIRED);
       return SendResult::kDiscarded;
     }
     bool needs_copy = message.has_properties || !delivery.subscription_ids.empty() ||
@@ -799,6 +871,7 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
     if (protocol::encoded_publish_size(sized, topic, message.payload, properties, version_) >
         client_max_packet_size_) {
       BrokerStats::add(core_.stats().messages_dropped_too_large);
+      notify_dropped(core_, client_id_, &message, STARLING_DROP_TOO_LARGE);
       return SendResult::kDiscarded;
     }
     if (client_topic_alias_maximum_ > 0 && topic.size() > 2) {

@@ -9,6 +9,7 @@
 // session holds a raw pointer only while attached (cleared in on_closed).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,6 +21,7 @@
 #include "core/session.hpp"
 #include "core/transport.hpp"
 #include "protocol/decoder.hpp"
+#include "plugin_host/plugin_host.hpp"
 #include "protocol/packets.hpp"
 #include "routing/subscription_options.hpp"
 #include "session/outbound_flow.hpp"
@@ -65,6 +67,7 @@ class ClientConnection : public session::OutboundSink,
   SendResult send_publish(const session::Delivery& delivery, std::uint16_t packet_id, bool dup,
                           TimePoint now) override;
   void send_pubrel(std::uint16_t packet_id) override;
+  void acknowledged(const session::Delivery& delivery) override;
 
   std::uint64_t number() const { return number_; }
   const std::string& client_id() const { return client_id_; }
@@ -77,15 +80,55 @@ class ClientConnection : public session::OutboundSink,
   bool handle_frame(const protocol::Frame& frame, std::span<const std::uint8_t> body,
                     TimePoint now);
   bool handle_connect(protocol::Connect connect, TimePoint now);
+  // After the CONNECT's checks and authentication: takes the session.
+  bool accept_connect(protocol::Connect connect, TimePoint now);
   void attach(Session& session, bool session_present, TimePoint now);
   bool handle_publish(protocol::Publish publish, TimePoint now);
+  // After the PUBLISH's checks and authorization: routes and acknowledges.
+  bool accept_publish(protocol::Publish publish, TimePoint now);
+  // An authorized or refused PUBLISH is acknowledged with `reason`
+  // (v3.1.1: acknowledged, since it has no negative acknowledgement).
+  void acknowledge_dropped(std::uint8_t qos, std::uint16_t packet_id, protocol::ReasonCode reason);
   bool handle_puback(const protocol::Puback& ack, TimePoint now);
   bool handle_pubrec(const protocol::Pubrec& ack, TimePoint now);
   bool handle_pubrel(const protocol::Pubrel& rel);
   bool handle_pubcomp(const protocol::Pubcomp& ack, TimePoint now);
   bool handle_subscribe(protocol::Subscribe subscribe);
+  // `refused[i]` set: entry i was refused by a plugin with that reason.
+  void apply_subscribe(protocol::Subscribe subscribe,
+                       std::vector<std::optional<protocol::ReasonCode>> refused);
   bool handle_unsubscribe(protocol::Unsubscribe unsubscribe);
   bool handle_disconnect(const protocol::Disconnect& disconnect);
+
+  // --- plugin gates (client_connection_plugins.cpp) ---
+  using ResumeChain = std::function<plugin_host::Verdict(std::size_t from)>;
+  using FinishVerdict = std::function<void(const plugin_host::Verdict&)>;
+  struct PendingVerdict {
+    std::uint64_t ticket = 0;
+    std::size_t plugin = 0;
+    TimePoint deadline;
+    ResumeChain resume;
+    FinishVerdict finish;
+  };
+  starling_client plugin_client() const;
+  bool authenticate(protocol::Connect connect, TimePoint now);
+  bool authorize_publish(protocol::Publish publish, TimePoint now);
+  bool authorize_subscribe(protocol::Subscribe subscribe);
+  struct SubscribeCall;
+  void continue_subscribe(const std::shared_ptr<SubscribeCall>& call,
+                          const plugin_host::Verdict* decided);
+  bool delivery_allowed(const Message& message, std::uint8_t qos, bool retain);
+  // A plugin refused or dropped `publish`: counted, and told to drop hooks.
+  void note_denied(const protocol::Publish& publish);
+  // Routes the PUBLISH through the on_publish hooks; false: dropped.
+  bool pass_on_publish(protocol::Publish& publish, std::uint8_t ack_qos, std::uint16_t packet_id);
+  // Waits for a pending hook with input paused; `finish` then gets the
+  // chain's verdict (resumed after the pending plugin, as needed).
+  void await_verdict(const plugin_host::Verdict& pending, ResumeChain resume, FinishVerdict finish);
+  void on_plugin_answer(std::uint64_t ticket, plugin_host::Answer answer);
+  void settle_verdict(PendingVerdict call, plugin_host::Verdict verdict);
+  void notify_plugins_connected(bool session_present);
+  void notify_plugins_disconnected();
 
   void send(const protocol::Packet& packet);
   void release_output(const Status& status);
@@ -122,6 +165,10 @@ class ClientConnection : public session::OutboundSink,
   std::uint16_t keep_alive_ = 0;  // seconds, as enforced
   SessionPtr session_;
   bool normal_disconnect_ = false;   // DISCONNECT 0x00 received: no will
+  bool ended_by_broker_ = false;     // disconnect(): takeover, shutdown, admin
+  bool ended_by_client_ = false;     // a DISCONNECT packet, with or without will
+  std::optional<std::string> username_;
+  std::unique_ptr<PendingVerdict> pending_verdict_;  // a plugin answers later
   bool closed_ = false;
   int holds_ = 0;  // durable store writes the output waits for
   // A SUBSCRIBE or UNSUBSCRIBE is being applied to every shard: later

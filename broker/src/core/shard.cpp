@@ -5,7 +5,9 @@
 
 #include "core/broker_core.hpp"
 #include "core/client_connection.hpp"
+#include "core/drop_events.hpp"
 #include "core/stored_records.hpp"
+#include "util/log.hpp"
 
 namespace starling {
 namespace {
@@ -176,17 +178,60 @@ void Shard::redeliver_shared(session::Delivery delivery, Session& from) {
 }
 
 void Shard::deliver_locally(Session& session, session::Delivery delivery, TimePoint now) {
+  // Kept only for plugins that want to hear of drops.
+  MessagePtr kept = wants_drop_events(core_) ? delivery.message : nullptr;
   auto outcome = session.outbound.deliver(std::move(delivery), session.connection, now);
   BrokerStats& stats = core_.stats();
+  if (std::size_t evicted = session.outbound.take_evicted(); evicted != 0) {
+    BrokerStats::add(stats.messages_dropped_queue_full, evicted);
+    note_dropped(session, session::DropReason::kEvicted, evicted, now);
+    if (kept) {
+      notify_dropped(core_, session.client_id(), nullptr, STARLING_DROP_EVICTED,
+                     static_cast<std::uint32_t>(evicted));
+    }
+  }
   switch (outcome) {
     case session::DeliverOutcome::kDroppedQueueFull:
       BrokerStats::add(stats.messages_dropped_queue_full);
+      note_dropped(session, session::DropReason::kQueueFull, 1, now);
+      if (kept) notify_dropped(core_, session.client_id(), kept.get(), STARLING_DROP_QUEUE_FULL);
       break;
     case session::DeliverOutcome::kDroppedExpired:
       BrokerStats::add(stats.messages_dropped_expired);
+      if (kept) notify_dropped(core_, session.client_id(), kept.get(), STARLING_DROP_EXPIRED);
       break;
     default:
       break;
+  }
+}
+
+void Shard::note_dropped(Session& session, session::DropReason reason, std::size_t count,
+                         TimePoint now) {
+  if (session.drops.add(reason, count, now)) {
+    report_drops(session, now);
+  } else {
+    unreported_drops_[&session] = session.weak_from_this();
+  }
+}
+
+void Shard::report_drops(Session& session, TimePoint now) {
+  if (!session.drops.pending()) return;
+  STARLING_LOG(kWarn) << "client '" << session.client_id() << "': " << session.drops.take(now);
+}
+
+void Shard::report_due_drops(TimePoint now) {
+  for (auto it = unreported_drops_.begin(); it != unreported_drops_.end();) {
+    SessionPtr session = it->second.lock();
+    // A session that moved to another shard keeps its counts; its next drop
+    // there reports them.
+    if (!session || session->owner() != this || !session->drops.pending()) {
+      it = unreported_drops_.erase(it);
+    } else if (session->drops.due(now)) {
+      report_drops(*session, now);
+      it = unreported_drops_.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
@@ -195,6 +240,7 @@ void Shard::tick(TimePoint now) {
   for (ClientConnection* connection : connections) {
     if (connections_.contains(connection)) connection->on_tick(now);
   }
+  if (!unreported_drops_.empty()) report_due_drops(now);
   ++ticks_;
   const bool sweep_queues = ticks_ % 30 == 0;
   std::vector<SessionPtr> offline(offline_.begin(), offline_.end());
@@ -211,6 +257,11 @@ void Shard::tick(TimePoint now) {
       }
     }
     if (session->expires_at && *session->expires_at <= now) {
+      if (core_.plugins() != nullptr && core_.plugins()->has_session_expired()) {
+        const std::string& id = session->client_id();
+        starling_session_event event{sizeof(starling_session_event), {id.data(), id.size()}};
+        core_.plugins()->session_expired(event);
+      }
       core_.end_session(*session);
       offline_.erase(session);
       continue;

@@ -5,6 +5,8 @@
 // it says otherwise.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -50,6 +52,14 @@ class Shard {
   // Hands a delivery to a session this shard owns (from its mailbox).
   void deliver_locally(Session& session, session::Delivery delivery, TimePoint now);
 
+  // Counts messages `session` (owned by this shard) had to drop and logs a
+  // warning at once or, rate-limited per session (DropReport), from tick().
+  void note_dropped(Session& session, session::DropReason reason, std::size_t count,
+                    TimePoint now);
+  // Logs what `session` dropped and has not been reported yet, if anything
+  // (when it ends, so the last summary is not lost).
+  void report_drops(Session& session, TimePoint now);
+
   routing::SubscriptionTree<SessionPtr>& subscriptions() { return subscriptions_; }
 
   void add_connection(ClientConnection* connection) { connections_.insert(connection); }
@@ -74,6 +84,8 @@ class Shard {
   // keeps state in the store.
   void add_stored(const SessionPtr& session, session::Delivery& delivery, Message& message,
                   storage::WriteBatch* batch);
+  // Logs the drop summaries whose interval is over.
+  void report_due_drops(TimePoint now);
 
   struct Match {
     Session* session;
@@ -90,6 +102,8 @@ class Shard {
   routing::SubscriptionTree<SessionPtr> subscriptions_;
   std::unordered_set<ClientConnection*> connections_;
   std::unordered_set<SessionPtr> offline_;
+  // Sessions with drops counted but not yet logged, for tick().
+  std::unordered_map<Session*, std::weak_ptr<Session>> unreported_drops_;
   std::vector<Match> scratch_;     // reused by route(), never shrinks
   std::vector<Pending> pending_;   // prepared deliveries
   std::uint64_t ticks_ = 0;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "config/option_values.hpp"
 #include "core/client_connection.hpp"
 #include "util/log.hpp"
 
@@ -15,21 +16,26 @@ Result<std::unique_ptr<Broker>> Broker::start(Options options) {
 BrokerRuntime::BrokerRuntime(Options options)
     : core_(std::make_unique<BrokerCore>(std::move(options))) {}
 
-Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options) {
+Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options, StoreOpener open_store) {
   if (options.listeners.empty()) options.listeners.push_back(ListenerOptions{});
   log::Level level;
   if (!log::parse_level(options.log_level, &level)) {
     return Error{1, "unknown log level '" + options.log_level + "'"};
   }
   log::set_level(level);
+  if (auto policy = check_queue_full_policy(options.limits.queue_full_policy); !policy.ok()) {
+    return Error{1, "limits.queue_full_policy: " + policy.error().message};
+  }
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<BrokerRuntime> runtime(new BrokerRuntime(std::move(options)));
+  runtime->store_opener_ = open_store ? std::move(open_store) : &storage::open_rocksdb_store;
   for (unsigned i = 0; i < threads; ++i) {
     runtime->workers_.push_back(std::make_unique<Worker>(i));
     runtime->core_->add_shard(*runtime->workers_.back());
   }
   if (auto status = runtime->open_store(); !status.ok()) return status.error();
+  if (auto status = runtime->load_plugins(); !status.ok()) return status.error();
   if (auto status = runtime->open_listeners(); !status.ok()) return status.error();
   runtime->start_threads();
   return std::unique_ptr<Broker>(std::move(runtime));
@@ -48,13 +54,23 @@ Status BrokerRuntime::open_store() {
     return Error{1, "unknown storage durability '" + storage.durability + "'"};
   }
   const std::string& directory = core_->options().data_dir;
-  auto store = storage::open_rocksdb_store(directory, sync ? 0 : storage.batched_flush_ms);
+  auto store = store_opener_(directory, sync ? 0 : storage.batched_flush_ms);
   if (!store.ok()) return Error{1, "cannot open the data directory: " + store.error().message};
   auto snapshot = store.value()->load();
   if (!snapshot.ok()) return Error{1, "cannot read the data directory: " + snapshot.error().message};
   core_->set_store(std::move(store).value(), sync);
   STARLING_LOG(kInfo) << "storage: RocksDB in '" << directory << "', durability " << storage.durability;
   return core_->restore(std::move(snapshot).value());
+}
+
+Status BrokerRuntime::load_plugins() {
+  if (core_->options().plugins.empty()) return {};
+  plugin_services_ = std::make_unique<PluginServices>(*core_);
+  auto host = plugin_host::PluginHost::load(core_->options().plugins, *plugin_services_);
+  if (!host.ok()) return host.error();
+  plugins_ = std::move(host).value();
+  core_->set_plugins(plugins_.get());
+  return {};
 }
 
 Status BrokerRuntime::open_listeners() {
@@ -115,6 +131,11 @@ void BrokerRuntime::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& worker : workers_) worker->stop_and_join();
+  // Every hook call has returned: the plugins' cleanup may run. Their own
+  // threads may still answer or publish until cleanup has joined them, so
+  // the (stopped) workers they post to must still exist.
+  core_->set_plugins(nullptr);
+  plugins_.reset();
   listeners_.clear();
   workers_.clear();
   if (core_->store() != nullptr) {

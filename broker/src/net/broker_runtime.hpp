@@ -3,11 +3,15 @@
 // graceful stop.
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "core/broker_core.hpp"
+#include "core/plugin_services.hpp"
 #include "net/listener.hpp"
 #include "net/worker.hpp"
 #include "starling/broker.hpp"
@@ -16,7 +20,12 @@ namespace starling {
 
 class BrokerRuntime final : public Broker {
  public:
-  static Result<std::unique_ptr<Broker>> create(Options options);
+  // Opens the store in `directory` for durable modes. Tests pass one that
+  // injects faults; the default opens RocksDB (storage::open_rocksdb_store).
+  using StoreOpener = std::function<Result<std::unique_ptr<storage::Store>>(
+      const std::string& directory, std::uint32_t batched_flush_ms)>;
+
+  static Result<std::unique_ptr<Broker>> create(Options options, StoreOpener open_store = {});
   ~BrokerRuntime() override;
 
   std::vector<Endpoint> endpoints() const override;
@@ -28,10 +37,14 @@ class BrokerRuntime final : public Broker {
  private:
   explicit BrokerRuntime(Options options);
   Status open_store();
+  Status load_plugins();
   Status open_listeners();
   void start_threads();
 
   std::unique_ptr<BrokerCore> core_;
+  StoreOpener store_opener_;
+  std::unique_ptr<PluginServices> plugin_services_;
+  std::unique_ptr<plugin_host::PluginHost> plugins_;  // destroyed once the workers stopped
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::atomic<std::uint64_t> connection_numbers_{1};

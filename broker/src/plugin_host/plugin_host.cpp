@@ -1,0 +1,403 @@
+#include "plugin_host/plugin_host.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <utility>
+
+#include "plugin_host/message_edit.hpp"
+#include "routing/topic.hpp"
+#include "util/log.hpp"
+
+namespace starling::plugin_host {
+
+namespace {
+
+log::Level to_log_level(starling_log_level level) {
+  switch (level) {
+    case STARLING_LOG_TRACE: return log::Level::kTrace;
+    case STARLING_LOG_DEBUG: return log::Level::kDebug;
+    case STARLING_LOG_INFO: return log::Level::kInfo;
+    case STARLING_LOG_WARN: return log::Level::kWarn;
+    default: return log::Level::kError;
+  }
+}
+
+// --- the host table: C entry points for plugins -----------------------------
+
+void host_log(starling_plugin* self, starling_log_level level, const char* message) {
+  log::Level l = to_log_level(level);
+  if (!log::enabled(l)) return;
+  log::LineWriter line(l);
+  line.stream() << "plugin " << (self != nullptr ? self->name : "?") << ": "
+                << (message != nullptr ? message : "");
+}
+
+std::uint64_t host_now_ms(starling_plugin*) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+int host_answer(starling_plugin* self, std::uint64_t ticket, starling_decision decision,
+                std::uint8_t reason_code) {
+  if (self == nullptr || decision < STARLING_NEXT || decision > STARLING_ERROR ||
+      decision == STARLING_PENDING) {
+    return -1;
+  }
+  return self->host->pending().answer(ticket, Answer{decision, reason_code}) ? 0 : -1;
+}
+
+int host_publish(starling_plugin* self, const char* topic, std::size_t topic_size,
+                 const void* payload, std::size_t payload_size, int qos, int retain) {
+  if (self == nullptr || (topic == nullptr && topic_size != 0) ||
+      (payload == nullptr && payload_size != 0) || qos < 0 || qos > 2) {
+    return -1;
+  }
+  std::string t(topic == nullptr ? "" : topic, topic_size);
+  std::string p(static_cast<const char*>(payload), payload_size);
+  return self->host->services().publish(std::move(t), std::move(p), qos, retain != 0) ? 0 : -1;
+}
+
+int host_disconnect_client(starling_plugin* self, const char* client_id, std::size_t size,
+                           int send_will) {
+  if (self == nullptr || client_id == nullptr) return -1;
+  return self->host->services().disconnect_client(std::string(client_id, size), send_will != 0) ? 0
+                                                                                               : -1;
+}
+
+int host_retained_read(starling_plugin* self, const char* filter, std::size_t filter_size,
+                       void (*visit)(void*, starling_bytes, starling_bytes, int), void* arg) {
+  if (self == nullptr || visit == nullptr || (filter == nullptr && filter_size != 0)) return -1;
+  return self->host->services().read_retained(
+      std::string_view(filter == nullptr ? "" : filter, filter_size),
+      [visit, arg](std::string_view topic, std::string_view payload, int qos) {
+        visit(arg, starling_bytes{topic.data(), topic.size()},
+              starling_bytes{payload.data(), payload.size()}, qos);
+      });
+}
+
+int host_schedule(starling_plugin* self, std::uint32_t delay_ms, void (*fn)(void*), void* arg) {
+  if (self == nullptr || fn == nullptr) return -1;
+  return self->host->schedule(std::chrono::milliseconds(delay_ms), fn, arg) ? 0 : -1;
+}
+
+starling_reply fresh_reply() {
+  starling_reply reply{};
+  reply.struct_size = sizeof(starling_reply);
+  return reply;
+}
+
+Verdict deny(std::uint8_t reason_code, const char* reason_string = nullptr) {
+  Verdict v{Verdict::Kind::kDeny, reason_code, {}, 0, 0};
+  if (reason_string != nullptr) v.reason_string = reason_string;
+  return v;
+}
+
+constexpr std::uint8_t kUnspecifiedError = 0x80;
+
+}  // namespace
+
+// --- loading -----------------------------------------------------------------
+
+PluginHost::PluginHost(HostServices& services) : services_(services) {
+  host_table_.struct_size = sizeof(starling_host);
+  host_table_.abi_version = STARLING_PLUGIN_ABI_VERSION;
+  host_table_.log = &host_log;
+  host_table_.now_ms = &host_now_ms;
+  host_table_.answer = &host_answer;
+  host_table_.publish = &host_publish;
+  host_table_.disconnect_client = &host_disconnect_client;
+  host_table_.message_set_topic = &message_set_topic;
+  host_table_.message_set_payload = &message_set_payload;
+  host_table_.message_set_qos = &message_set_qos;
+  host_table_.message_set_retain = &message_set_retain;
+  host_table_.retained_read = &host_retained_read;
+  host_table_.schedule = &host_schedule;
+}
+
+Result<std::unique_ptr<PluginHost>> PluginHost::load(const std::vector<PluginOptions>& plugins,
+                                                     HostServices& services) {
+  std::unique_ptr<PluginHost> host(new PluginHost(services));
+  for (const PluginOptions& options : plugins) {
+    if (auto status = host->load_one(options); !status.ok()) {
+      return Error{1, "plugin '" + options.path + "': " + status.error().message};
+    }
+  }
+  host->start_timers();
+  return host;
+}
+
+Status PluginHost::load_one(const PluginOptions& options) {
+  if (options.on_timeout != "deny" && options.on_timeout != "allow") {
+    return Error{1, "on_timeout must be \"deny\" or \"allow\""};
+  }
+  if (options.on_error != "deny" && options.on_error != "next") {
+    return Error{1, "on_error must be \"deny\" or \"next\""};
+  }
+  auto library = PluginLibrary::open(options.path);
+  if (!library.ok()) return library.error();
+
+  auto loaded = std::make_unique<Loaded>();
+  loaded->self = starling_plugin{this, plugins_.size(),
+                                 std::filesystem::path(options.path).filename().string()};
+  loaded->options = options;
+  loaded->library = std::move(library).value();
+  loaded->hooks.struct_size = sizeof(starling_hooks);
+
+  std::vector<starling_option> raw_options;
+  raw_options.reserve(options.options.size());
+  for (const auto& [key, value] : options.options) raw_options.push_back({key.c_str(), value.c_str()});
+  Loaded& plugin = *loaded;
+  plugins_.push_back(std::move(loaded));  // cleaned up by ~PluginHost from here on
+
+  int rc = plugin.library->init()(&host_table_, &plugin.self, raw_options.data(),
+                                  raw_options.size(), &plugin.hooks, &plugin.state);
+  if (rc != 0) {
+    plugins_.pop_back();  // a failed init owns nothing to clean up
+    return Error{1, "init failed (returned " + std::to_string(rc) + ")"};
+  }
+  plugin.initialised = true;
+  for (std::size_t i = 0; i < plugin.hooks.topic_filter_count; ++i) {
+    const char* filter = plugin.hooks.topic_filters[i];
+    if (filter == nullptr || !routing::is_valid_topic_filter(filter)) {
+      return Error{1, std::string("invalid topic filter '") + (filter ? filter : "(null)") + "'"};
+    }
+    plugin.topic_filters.emplace_back(filter);
+  }
+  plugin.hooks.topic_filters = nullptr;  // the plugin's array is not ours to keep
+  plugin.hooks.topic_filter_count = 0;
+
+  const starling_hooks& h = plugin.hooks;
+  has_.authenticate |= h.authenticate != nullptr;
+  has_.authorize_publish |= h.authorize_publish != nullptr;
+  has_.authorize_subscribe |= h.authorize_subscribe != nullptr;
+  has_.authorize_delivery |= h.authorize_delivery != nullptr;
+  has_.on_publish |= h.on_publish != nullptr;
+  has_.client_events |= h.on_connected != nullptr || h.on_disconnected != nullptr;
+  has_.message_dropped |= h.on_message_dropped != nullptr;
+  has_.delivered |= h.on_delivered != nullptr;
+  has_.session_expired |= h.on_session_expired != nullptr;
+  STARLING_LOG(kInfo) << "plugin " << plugin.self.name << " loaded (ABI version "
+                      << plugin.library->abi_version() << ")";
+  return {};
+}
+
+PluginHost::~PluginHost() {
+  {
+    std::lock_guard lock(timer_mutex_);
+    stopping_ = true;
+  }
+  timer_cv_.notify_all();
+  if (timer_thread_.joinable()) timer_thread_.join();
+  for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
+    Loaded& plugin = **it;
+    if (plugin.initialised && plugin.library->cleanup() != nullptr) plugin.library->cleanup()(plugin.state);
+  }
+  plugins_.clear();  // dlclose after every cleanup
+}
+
+bool PluginHost::Loaded::matches(std::string_view topic) const {
+  if (topic_filters.empty()) return true;
+  return std::any_of(topic_filters.begin(), topic_filters.end(),
+                     [topic](const std::string& f) { return routing::topic_matches(f, topic); });
+}
+
+// --- chains ------------------------------------------------------------------
+
+Verdict PluginHost::interpret(const Loaded& plugin, std::size_t index, starling_decision decision,
+                              const starling_reply& reply, std::uint64_t ticket,
+                              bool may_pend) const {
+  switch (decision) {
+    case STARLING_NEXT: return {};
+    case STARLING_ALLOW: return Verdict{Verdict::Kind::kAllow};
+    case STARLING_DENY: return deny(reply.reason_code, reply.reason_string);
+    case STARLING_PENDING:
+      if (may_pend) return Verdict{Verdict::Kind::kPending, 0, {}, index, ticket};
+      STARLING_LOG(kWarn) << "plugin " << plugin.self.name
+                          << ": answered pending where it may not; counted as deny";
+      return deny(0);
+    case STARLING_ERROR:
+    default:
+      STARLING_LOG(kWarn) << "plugin " << plugin.self.name << ": hook reported an error; "
+                          << (plugin.options.on_error == "next" ? "asking the next plugin"
+                                                               : "denied");
+      if (plugin.options.on_error == "next") return {};
+      return deny(kUnspecifiedError);
+  }
+}
+
+Verdict PluginHost::resolve_answer(std::size_t plugin, Answer answer) const {
+  starling_reply reply = fresh_reply();
+  reply.reason_code = answer.reason_code;
+  return interpret(*plugins_[plugin], plugin, answer.decision, reply, 0, false);
+}
+
+Verdict PluginHost::timed_out(std::size_t plugin) const {
+  const Loaded& p = *plugins_[plugin];
+  STARLING_LOG(kWarn) << "plugin " << p.self.name << ": no answer within "
+                      << p.options.pending_timeout_ms << " ms; "
+                      << (p.options.on_timeout == "allow" ? "allowed" : "denied");
+  if (p.options.on_timeout == "allow") return Verdict{Verdict::Kind::kAllow};
+  return deny(kUnspecifiedError);
+}
+
+Verdict PluginHost::authenticate(starling_auth_event& event, starling_reply& reply,
+                                 std::size_t from) {
+  for (std::size_t i = from; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (p.hooks.authenticate == nullptr) continue;
+    event.ticket = pending_.issue();
+    reply = fresh_reply();
+    Verdict v = interpret(p, i, p.hooks.authenticate(p.state, &event, &reply), reply, event.ticket,
+                          true);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+Verdict PluginHost::authorize_publish(starling_publish_event& event, std::size_t from) {
+  std::string_view topic(event.topic.data, event.topic.size);
+  for (std::size_t i = from; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (p.hooks.authorize_publish == nullptr || !p.matches(topic)) continue;
+    event.ticket = pending_.issue();
+    starling_reply reply = fresh_reply();
+    Verdict v = interpret(p, i, p.hooks.authorize_publish(p.state, &event, &reply), reply,
+                          event.ticket, true);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+Verdict PluginHost::authorize_subscribe(starling_subscribe_event& event, std::size_t from) {
+  for (std::size_t i = from; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (p.hooks.authorize_subscribe == nullptr) continue;
+    event.ticket = pending_.issue();
+    starling_reply reply = fresh_reply();
+    Verdict v = interpret(p, i, p.hooks.authorize_subscribe(p.state, &event, &reply), reply,
+                          event.ticket, true);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+Verdict PluginHost::authorize_delivery(const starling_publish_event& event) {
+  std::string_view topic(event.topic.data, event.topic.size);
+  for (std::size_t i = 0; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (p.hooks.authorize_delivery == nullptr || !p.matches(topic)) continue;
+    starling_reply reply = fresh_reply();
+    Verdict v = interpret(p, i, p.hooks.authorize_delivery(p.state, &event, &reply), reply, 0, false);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+Verdict PluginHost::on_publish(starling_publish_event& event) {
+  protocol::Publish& publish = *event.message->publish;
+  for (std::size_t i = 0; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (p.hooks.on_publish == nullptr || !p.matches(publish.topic)) continue;
+    starling_reply reply = fresh_reply();
+    starling_decision decision = p.hooks.on_publish(p.state, &event, &reply);
+    // A plugin may have changed the message: later plugins see the new one.
+    event.topic = {publish.topic.data(), publish.topic.size()};
+    event.payload = {publish.payload.data(), publish.payload.size()};
+    event.qos = publish.qos;
+    event.retain = publish.retain ? 1 : 0;
+    Verdict v = interpret(p, i, decision, reply, 0, false);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+void PluginHost::connected(const starling_client_event& event) {
+  for (auto& p : plugins_) {
+    if (p->hooks.on_connected != nullptr) p->hooks.on_connected(p->state, &event);
+  }
+}
+
+void PluginHost::disconnected(const starling_client_event& event) {
+  for (auto& p : plugins_) {
+    if (p->hooks.on_disconnected != nullptr) p->hooks.on_disconnected(p->state, &event);
+  }
+}
+
+void PluginHost::message_dropped(const starling_drop_event& event) {
+  for (auto& p : plugins_) {
+    if (p->hooks.on_message_dropped != nullptr) p->hooks.on_message_dropped(p->state, &event);
+  }
+}
+
+void PluginHost::delivered(const starling_delivery_event& event) {
+  for (auto& p : plugins_) {
+    if (p->hooks.on_delivered != nullptr) p->hooks.on_delivered(p->state, &event);
+  }
+}
+
+void PluginHost::session_expired(const starling_session_event& event) {
+  for (auto& p : plugins_) {
+    if (p->hooks.on_session_expired != nullptr) p->hooks.on_session_expired(p->state, &event);
+  }
+}
+
+// --- timers --------------------------------------------------------------------
+
+void PluginHost::start_timers() {
+  if (!plugins_.empty()) timer_thread_ = std::thread([this] { run_timers(); });
+}
+
+bool PluginHost::schedule(std::chrono::milliseconds delay, void (*fn)(void*), void* arg) {
+  {
+    std::lock_guard lock(timer_mutex_);
+    if (stopping_ || !timer_thread_.joinable()) return false;
+    scheduled_.emplace(std::chrono::steady_clock::now() + delay, Scheduled{fn, arg});
+  }
+  timer_cv_.notify_all();
+  return true;
+}
+
+void PluginHost::run_timers() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<Clock::time_point> due(plugins_.size());
+  auto now = Clock::now();
+  for (std::size_t i = 0; i < plugins_.size(); ++i) {
+    due[i] = now + std::chrono::milliseconds(plugins_[i]->hooks.timer_interval_ms);
+  }
+  std::unique_lock lock(timer_mutex_);
+  while (!stopping_) {
+    Clock::time_point next = scheduled_.empty() ? Clock::time_point::max() : scheduled_.begin()->first;
+    for (std::size_t i = 0; i < plugins_.size(); ++i) {
+      const Loaded& p = *plugins_[i];
+      if (p.hooks.on_timer != nullptr && p.hooks.timer_interval_ms > 0) next = std::min(next, due[i]);
+    }
+    auto woken = [&] {
+      return stopping_ || (!scheduled_.empty() && scheduled_.begin()->first < next);
+    };
+    if (next == Clock::time_point::max()) {
+      timer_cv_.wait(lock, woken);
+    } else {
+      timer_cv_.wait_until(lock, next, woken);
+    }
+    if (stopping_) break;
+    now = Clock::now();
+    std::vector<Scheduled> ready;
+    while (!scheduled_.empty() && scheduled_.begin()->first <= now) {
+      ready.push_back(scheduled_.begin()->second);
+      scheduled_.erase(scheduled_.begin());
+    }
+    lock.unlock();
+    for (const Scheduled& task : ready) task.fn(task.arg);
+    for (std::size_t i = 0; i < plugins_.size(); ++i) {
+      Loaded& p = *plugins_[i];
+      if (p.hooks.on_timer == nullptr || p.hooks.timer_interval_ms == 0 || now < due[i]) continue;
+      p.hooks.on_timer(p.state);
+      due[i] = now + std::chrono::milliseconds(p.hooks.timer_interval_ms);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace starling::plugin_host
