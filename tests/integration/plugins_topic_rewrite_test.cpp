@@ -1,0 +1,65 @@
+// The topic_rewrite plugin (plugins/topic_rewrite) in the real broker:
+// subscribers see messages under the rewritten topic.
+#include "bundled_plugin_test.hpp"
+
+namespace starling::test {
+namespace {
+
+class TopicRewritePluginTest : public BundledPluginTest {
+ protected:
+  void start_rewriting(std::vector<std::pair<std::string, std::string>> rules) {
+    start_with(plugin(STARLING_TOPIC_REWRITE_PLUGIN, std::move(rules)));
+  }
+};
+
+TEST_F(TopicRewritePluginTest, SubscribersSeeTheRewrittenTopic) {
+  const std::string legacy = topic("legacy");
+  const std::string sites = topic("sites");
+  start_rewriting({{"rule_1", legacy + "/+/temp -> " + sites + "/{1}/temperature"}});
+  auto old_subscriber = connected_client("old", kV311);
+  old_subscriber->subscribe(legacy + "/#", 1);
+  auto subscriber = connected_client("new", kV5);
+  subscriber->subscribe(sites + "/#", 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(legacy + "/dev7/temp", "21.5", 1);
+
+  ASSERT_TRUE(subscriber->received().wait_for(1));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), sites + "/dev7/temperature");
+  EXPECT_EQ(subscriber->received().at(0)->get_payload_str(), "21.5");
+  EXPECT_TRUE(old_subscriber->received().stays_at(0));
+}
+
+TEST_F(TopicRewritePluginTest, ATopicNoRuleMatchesIsDeliveredUnchanged) {
+  const std::string legacy = topic("legacy");
+  start_rewriting({{"rule_1", legacy + "/+/temp -> " + topic("sites") + "/{1}"}});
+  auto subscriber = connected_client("sub", kV5);
+  subscriber->subscribe(legacy + "/#", 1);
+  auto publisher = connected_client("pub", kV311);
+  publisher->publish(legacy + "/dev7/humidity", "40", 1);
+
+  ASSERT_TRUE(subscriber->received().wait_for(1));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), legacy + "/dev7/humidity");
+}
+
+TEST_F(TopicRewritePluginTest, RulesApplyInNumericOrder) {
+  const std::string in = topic("in");
+  const std::string out = topic("out");
+  start_rewriting({{"rule_10", in + "/# -> " + out + "/other/{1}"},
+                   {"rule_2", in + "/special -> " + out + "/special"}});
+  auto subscriber = connected_client("sub", kV5);
+  subscriber->subscribe(out + "/#", 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(in + "/special", "s", 1);
+  publisher->publish(in + "/x/y", "x", 1);
+
+  ASSERT_TRUE(subscriber->received().wait_for(2));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), out + "/special");
+  EXPECT_EQ(subscriber->received().at(1)->get_topic(), out + "/other/x/y");
+}
+
+TEST_F(TopicRewritePluginTest, TheBrokerDoesNotStartWithABadRule) {
+  EXPECT_THROW(start_rewriting({{"rule_1", "a/+ -> b/{2}"}}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace starling::test
