@@ -220,7 +220,7 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   const plugin_host::PluginHost* plugins = core_.plugins();
   if (plugins != nullptr && plugins->has_authenticate()) {
     client_id_ = connect.client_id;  // plugins see it
-    return authenticate(std::move(connect), now);
+    return authenticate(std::move(connect));
   }
   if (!listener_.allow_anonymous) {
     refuse_connect(ReasonCode::kNotAuthorized, "anonymous clients are not allowed here");

@@ -111,7 +111,7 @@ class ClientConnection : public session::OutboundSink,
     FinishVerdict finish;
   };
   starling_client plugin_client() const;
-  bool authenticate(protocol::Connect connect, TimePoint now);
+  bool authenticate(protocol::Connect connect);
   bool authorize_publish(protocol::Publish publish, TimePoint now);
   bool authorize_subscribe(protocol::Subscribe subscribe);
   struct SubscribeCall;

@@ -97,7 +97,7 @@ struct ConnectCall {
 };
 }  // namespace
 
-bool ClientConnection::authenticate(protocol::Connect connect, TimePoint now) {
+bool ClientConnection::authenticate(protocol::Connect connect) {
   auto call = std::make_shared<ConnectCall>();
   call->connect = std::move(connect);
   call->client = plugin_client();
@@ -133,19 +133,16 @@ bool ClientConnection::authenticate(protocol::Connect connect, TimePoint now) {
         (void)accept_connect(std::move(call->connect), SteadyClock::now());
     }
   };
-  starling_reply reply{};
-  Verdict verdict = core_.plugins()->authenticate(event, reply);
+  Verdict verdict = core_.plugins()->authenticate(event);
   if (verdict.kind != Verdict::Kind::kPending) {
     finish(verdict);
     return state_ != State::kClosing;
   }
   state_ = State::kConnecting;  // what follows the CONNECT waits
   auto resume = [this, call](std::size_t from) {
-    starling_reply ignored{};
-    return core_.plugins()->authenticate(call->event, ignored, from);
+    return core_.plugins()->authenticate(call->event, from);
   };
   await_verdict(verdict, std::move(resume), std::move(finish));
-  (void)now;
   return true;  // the caller keeps what follows the CONNECT for later
 }
 

@@ -219,9 +219,13 @@ Verdict PluginHost::interpret(const Loaded& plugin, std::size_t index, starling_
       return deny(0);
     case STARLING_ERROR:
     default:
-      STARLING_LOG(kWarn) << "plugin " << plugin.self.name << ": hook reported an error; "
-                          << (plugin.options.on_error == "next" ? "asking the next plugin"
-                                                               : "denied");
+      if (std::uint64_t n = plugin.errors.fetch_add(1, std::memory_order_relaxed) + 1;
+          n == 1 || n % 1000 == 0) {
+        STARLING_LOG(kWarn) << "plugin " << plugin.self.name << ": hook reported an error ("
+                            << n << " so far, logged every 1000th); "
+                            << (plugin.options.on_error == "next" ? "asking the next plugin"
+                                                                 : "denied");
+      }
       if (plugin.options.on_error == "next") return {};
       return deny(kUnspecifiedError);
   }
@@ -242,13 +246,12 @@ Verdict PluginHost::timed_out(std::size_t plugin) const {
   return deny(kUnspecifiedError);
 }
 
-Verdict PluginHost::authenticate(starling_auth_event& event, starling_reply& reply,
-                                 std::size_t from) {
+Verdict PluginHost::authenticate(starling_auth_event& event, std::size_t from) {
   for (std::size_t i = from; i < plugins_.size(); ++i) {
     Loaded& p = *plugins_[i];
     if (p.hooks.authenticate == nullptr) continue;
     event.ticket = pending_.issue();
-    reply = fresh_reply();
+    starling_reply reply = fresh_reply();
     Verdict v = interpret(p, i, p.hooks.authenticate(p.state, &event, &reply), reply, event.ticket,
                           true);
     if (v.kind != Verdict::Kind::kNext) return v;

@@ -7,6 +7,7 @@
 // Threading: loaded before the workers start, destroyed after they stop;
 // the hook chains are called from any worker thread at once (read-only).
 // Plugin timers run on a thread of the host's own.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -74,7 +75,7 @@ class PluginHost {
 
   // Chains that may pend start at plugin `from` (0, or the pending plugin's
   // index + 1 to resume). event->ticket is filled in here.
-  Verdict authenticate(starling_auth_event& event, starling_reply& reply, std::size_t from = 0);
+  Verdict authenticate(starling_auth_event& event, std::size_t from = 0);
   Verdict authorize_publish(starling_publish_event& event, std::size_t from = 0);
   Verdict authorize_subscribe(starling_subscribe_event& event, std::size_t from = 0);
   // Never pends (a pending answer counts as deny).
@@ -113,6 +114,9 @@ class PluginHost {
     void* state = nullptr;
     std::vector<std::string> topic_filters;
     bool initialised = false;
+    // Hook errors so far: a failing plugin on the message path must not
+    // write a log line per message.
+    mutable std::atomic<std::uint64_t> errors{0};
     bool matches(std::string_view topic) const;
   };
   struct Presence {

@@ -84,8 +84,7 @@ TEST(PluginLoading, AVersionOneCPluginLoads) {
   EXPECT_TRUE(host.value()->has_authenticate());
   EXPECT_TRUE(host.value()->has_authorize_delivery());
   Events e;
-  starling_reply reply{};
-  EXPECT_EQ(host.value()->authenticate(e.auth, reply).kind, Kind::kAllow);
+  EXPECT_EQ(host.value()->authenticate(e.auth).kind, Kind::kAllow);
 }
 
 TEST(PluginLoading, AMissingFileIsRefusedNamingIt) {
@@ -141,8 +140,7 @@ TEST(PluginChain, TheFirstAnswerOtherThanNextDecides) {
                                services);
   ASSERT_TRUE(host.ok()) << host.error().message;
   Events e;
-  starling_reply reply{};
-  Verdict v = host.value()->authenticate(e.auth, reply);
+  Verdict v = host.value()->authenticate(e.auth);
   EXPECT_EQ(v.kind, Kind::kDeny);
   EXPECT_EQ(v.reason_code, 0x86);
 }
@@ -186,14 +184,13 @@ TEST(PluginChain, APendingHookNamesItselfAndResumesAfterIt) {
                                services);
   ASSERT_TRUE(host.ok());
   Events e;
-  starling_reply reply{};
-  Verdict v = host.value()->authenticate(e.auth, reply);
+  Verdict v = host.value()->authenticate(e.auth);
   ASSERT_EQ(v.kind, Kind::kPending);
   EXPECT_EQ(v.plugin, 0u);
   EXPECT_NE(v.ticket, 0u);
   // The plugin answers "next": the chain goes on with the second plugin.
   EXPECT_EQ(host.value()->resolve_answer(0, Answer{STARLING_NEXT, 0}).kind, Kind::kNext);
-  EXPECT_EQ(host.value()->authenticate(e.auth, reply, v.plugin + 1).kind, Kind::kDeny);
+  EXPECT_EQ(host.value()->authenticate(e.auth, v.plugin + 1).kind, Kind::kDeny);
 }
 
 TEST(PluginChain, APendingAnswerArrivesThroughTheHostTable) {
