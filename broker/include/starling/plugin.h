@@ -95,6 +95,10 @@ typedef struct starling_client {
   starling_bytes peer;       /* "tcp://127.0.0.1:50312" */
   int protocol_version;      /* 3 (3.1), 4 (3.1.1) or 5 */
   starling_bytes listener;   /* the listener's bind, "127.0.0.1:1883" */
+  /* TLS with a verified client certificate (else size 0): its subject,
+   * RFC 2253 ("CN=dev1,O=Acme"), and the subject's common name. */
+  starling_bytes certificate_subject;
+  starling_bytes certificate_common_name;
 } starling_client;
 
 /* CONNECT, for authentication. Default deny reason: 0x87 (v5) / 5 (v3). */

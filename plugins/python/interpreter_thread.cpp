@@ -1,0 +1,154 @@
+#include "interpreter_thread.hpp"
+
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include <future>
+
+#include "python_error.hpp"
+
+namespace starling::plugins::python {
+
+namespace py = pybind11;
+
+namespace {
+
+constexpr std::size_t kMaxQueuedJobs = 10000;
+
+py::module_ starling_module() {
+  return py::module_::import("starling");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<InterpreterThread>> InterpreterThread::start(
+    std::vector<std::string> scripts, PluginContext& context) {
+  if (Py_IsInitialized() != 0) {
+    return Error{0,
+                 "a Python interpreter runs in this process already (is the broker embedded "
+                 "in Python?); the python plugin needs its own"};
+  }
+  auto queue = LoopQueue::create(kMaxQueuedJobs);
+  if (!queue) return queue.error();
+  context.queue = queue->get();
+  std::unique_ptr<InterpreterThread> thread(new InterpreterThread(context, std::move(*queue)));
+
+  std::promise<Status> loaded;
+  std::future<Status> result = loaded.get_future();
+  thread->thread_ = std::thread(
+      [self = thread.get(), scripts = std::move(scripts), loaded = std::move(loaded)]() mutable {
+        if (Status started = self->initialize_interpreter(); !started) {
+          loaded.set_value(started);
+          return;
+        }
+        Status ready = self->load_scripts_and_start_loop(scripts);
+        const bool loop_started = ready.ok();
+        if (ready) {
+          self->context_.loading = false;
+          loaded.set_value(ready);
+          self->run_loop();
+        }
+        self->finalize_interpreter(loop_started);
+        if (!loop_started) loaded.set_value(ready);
+      });
+  Status status = result.get();
+  if (!status) {
+    thread->thread_.join();
+    context.queue = nullptr;
+    return status.error();
+  }
+  return thread;
+}
+
+InterpreterThread::~InterpreterThread() {
+  if (!thread_.joinable()) return;
+  queue_->request_stop();
+  thread_.join();
+  context_.queue = nullptr;
+}
+
+Status InterpreterThread::initialize_interpreter() {
+  PyConfig config;
+  PyConfig_InitPythonConfig(&config);
+  // The broker owns SIGINT/SIGTERM and its stdio.
+  config.install_signal_handlers = 0;
+  config.configure_c_stdio = 0;
+  config.parse_argv = 0;
+  // Debian's interpreter, whose prefix and site-packages match the libpython
+  // we link, whatever python3 comes first on PATH.
+  PyStatus status =
+      PyConfig_SetBytesString(&config, &config.program_name, STARLING_PYTHON_EXECUTABLE);
+  if (PyStatus_Exception(status) != 0) {
+    PyConfig_Clear(&config);
+    return Error{0, std::string("cannot configure Python: ") +
+                        (status.err_msg != nullptr ? status.err_msg : "unknown error")};
+  }
+  try {
+    py::initialize_interpreter(&config, 0, nullptr, /*add_program_dir_to_path=*/false);
+  } catch (const std::exception& e) {
+    return Error{0, std::string("cannot start Python: ") + e.what()};
+  }
+  return {};
+}
+
+Status InterpreterThread::load_scripts_and_start_loop(const std::vector<std::string>& scripts) {
+  try {
+    py::module_ starling = starling_module();
+    starling.attr("options") = context_.options;
+    for (const std::string& script : scripts) {
+      py::object failure = starling.attr("_load_script")(script);
+      if (!failure.is_none()) {
+        return Error{0, "cannot load " + script + ":\n" + failure.cast<std::string>()};
+      }
+    }
+    starling.attr("_start_loop")(queue_->fd(), py::cpp_function([this] { run_jobs(); }));
+  } catch (const py::error_already_set& e) {
+    return Error{0, describe_python_error(e)};
+  }
+  return {};
+}
+
+void InterpreterThread::run_loop() {
+  try {
+    starling_module().attr("_run_loop")();
+  } catch (const py::error_already_set& e) {
+    context_.host.log(STARLING_LOG_ERROR,
+                      "the asyncio loop ended with an error:\n" + describe_python_error(e));
+  }
+}
+
+void InterpreterThread::run_jobs() {
+  LoopQueue::Taken taken = queue_->take();
+  for (LoopQueue::Job& job : taken.jobs) {
+    // Jobs report their own Python errors; this is the last line of defence
+    // so one bad job cannot stop the loop.
+    try {
+      job();
+    } catch (const py::error_already_set& e) {
+      context_.host.log(STARLING_LOG_ERROR, describe_python_error(e));
+    } catch (const std::exception& e) {
+      context_.host.log(STARLING_LOG_ERROR, e.what());
+    }
+  }
+  if (taken.stop_requested) starling_module().attr("_stop_loop")();
+}
+
+void InterpreterThread::finalize_interpreter(bool loop_started) {
+  {
+    // Jobs never run may own Python objects: drop them while Python lives.
+    std::deque<LoopQueue::Job> unrun = queue_->close();
+    unrun.clear();
+    if (loop_started) {
+      try {
+        starling_module().attr("_close_loop")();
+      } catch (const py::error_already_set& e) {
+        context_.host.log(STARLING_LOG_WARN,
+                          "closing the asyncio loop failed:\n" + describe_python_error(e));
+      }
+    }
+    context_.hooks.clear();
+  }
+  py::finalize_interpreter();
+}
+
+}  // namespace starling::plugins::python
