@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev
   libpaho-mqtt-dev libpaho-mqttpp-dev
   mosquitto mosquitto-clients python3-paho-mqtt
+  chromium   # the browser WebSocket test (tests/interop/browser)
+  haproxy    # PROXY protocol in front of a listener (tests/interop/haproxy)
 )
 # Node.js runs the MQTT.js interop tests; a machine may already have a newer
 # one from elsewhere, which is kept.

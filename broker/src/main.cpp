@@ -1,5 +1,5 @@
 // The starling executable: options from the config file and command line,
-// then the broker until SIGINT or SIGTERM.
+// then the broker until SIGINT or SIGTERM (SIGHUP reloads TLS certificates).
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -45,7 +46,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    STARLING_LOG(kInfo) << "received SIGHUP: reloading TLS certificates";
+    if (broker.value()->reload_certificates().ok()) STARLING_LOG(kInfo) << "certificates reloaded";
+  }
   STARLING_LOG(kInfo) << "received " << (received == SIGINT ? "SIGINT" : "SIGTERM");
   broker.value()->stop();
   return 0;

@@ -60,6 +60,7 @@ class CheckedTransport : public Transport {
   }
   std::size_t backlog() const override { return 0; }
   const std::string& peer() const override { return peer_; }
+  void pause_reading(std::chrono::steady_clock::duration) override {}
 
   bool closed() const { return closed_; }
   std::string& written() { return written_; }

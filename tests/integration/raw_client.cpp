@@ -76,24 +76,7 @@ bool RawClient::fill_buffer(Clock::time_point deadline) {
 }
 
 std::optional<raw::Packet> RawClient::take_buffered_packet() {
-  if (buffer_.size() < 2) return std::nullopt;
-  std::uint32_t length = 0;
-  std::size_t pos = 1;
-  for (int shift = 0;; shift += 7) {
-    if (pos >= buffer_.size()) return std::nullopt;
-    if (shift > 21) throw std::runtime_error("broker sent a malformed Remaining Length");
-    const std::uint8_t byte = buffer_[pos++];
-    length |= static_cast<std::uint32_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) break;
-  }
-  if (buffer_.size() < pos + length) return std::nullopt;
-  raw::Packet packet;
-  packet.first_byte = buffer_[0];
-  const auto body_begin = buffer_.begin() + static_cast<std::ptrdiff_t>(pos);
-  const auto body_end = body_begin + static_cast<std::ptrdiff_t>(length);
-  packet.body.assign(body_begin, body_end);
-  buffer_.erase(buffer_.begin(), body_end);
-  return packet;
+  return raw::take_packet(buffer_);
 }
 
 std::optional<raw::Packet> RawClient::read_packet(std::chrono::milliseconds timeout) {

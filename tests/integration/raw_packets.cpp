@@ -1,5 +1,7 @@
 #include "raw_packets.hpp"
 
+#include <stdexcept>
+
 namespace starling::test::raw {
 namespace {
 
@@ -290,6 +292,27 @@ std::optional<std::string> Properties::string(std::uint8_t id, std::size_t index
   if (!value) return std::nullopt;
   std::size_t pos = 0;
   return read_string(*value, pos);
+}
+
+std::optional<Packet> take_packet(Bytes& buffer) {
+  if (buffer.size() < 2) return std::nullopt;
+  std::uint32_t length = 0;
+  std::size_t pos = 1;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= buffer.size()) return std::nullopt;
+    if (shift > 21) throw std::runtime_error("broker sent a malformed Remaining Length");
+    const std::uint8_t byte = buffer[pos++];
+    length |= static_cast<std::uint32_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) break;
+  }
+  if (buffer.size() < pos + length) return std::nullopt;
+  Packet packet;
+  packet.first_byte = buffer[0];
+  const auto body_begin = buffer.begin() + static_cast<std::ptrdiff_t>(pos);
+  const auto body_end = body_begin + static_cast<std::ptrdiff_t>(length);
+  packet.body.assign(body_begin, body_end);
+  buffer.erase(buffer.begin(), body_end);
+  return packet;
 }
 
 std::optional<Connack> parse_connack(Version version, const Packet& packet) {

@@ -114,6 +114,10 @@ struct Packet {
   std::uint8_t flags() const { return first_byte & 0x0F; }
 };
 
+// Takes one whole packet off the front of `buffer` (received bytes), if it
+// holds one. Throws std::runtime_error on a malformed Remaining Length.
+std::optional<Packet> take_packet(Bytes& buffer);
+
 // v5 properties as read off the wire, in order; values are kept undecoded.
 class Properties {
  public:

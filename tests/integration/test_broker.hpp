@@ -47,6 +47,9 @@ class TestBroker {
   std::uint16_t port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   const Options& options() const { return options_; }
+  // Starling only: the embedded broker, for its endpoints() and
+  // reload_certificates().
+  Broker& starling() { return *broker_; }
 
   // True while the broker process / instance still runs.
   bool running() const;

@@ -5,10 +5,13 @@
 namespace starling::test {
 
 TestClient::TestClient(const TestBroker& broker, std::string client_id, int mqtt_version)
+    : TestClient(broker.uri(), std::move(client_id), mqtt_version) {}
+
+TestClient::TestClient(const std::string& server_uri, std::string client_id, int mqtt_version)
     // The wake-up connection must exist before this client's (paho_wakeup.hpp).
     : client_id_((ensure_paho_wakeup(), std::move(client_id))),
       mqtt_version_(mqtt_version),
-      client_(broker.uri(), client_id_, mqtt::create_options(mqtt_version), nullptr) {
+      client_(server_uri, client_id_, mqtt::create_options(mqtt_version), nullptr) {
   client_.set_message_callback(
       [this](mqtt::const_message_ptr message) { received_.push(std::move(message)); });
   client_.set_disconnected_handler([this](const mqtt::properties&, mqtt::ReasonCode reason) {
@@ -51,6 +54,7 @@ mqtt::connect_response TestClient::connect(const ConnectSettings& settings) {
   if (settings.will) options.set_will(*settings.will);
   if (settings.username) options.set_user_name(*settings.username);
   if (settings.password) options.set_password(*settings.password);
+  if (settings.ssl) options.set_ssl(*settings.ssl);
   {
     std::lock_guard lock(mutex_);
     end_reason_.reset();

@@ -30,11 +30,14 @@ struct ConnectSettings {
   mqtt::properties properties;  // v5 only, added to the CONNECT
   std::optional<std::string> username;
   std::optional<std::string> password;
+  std::optional<mqtt::ssl_options> ssl;  // for an ssl:// server URI
 };
 
 class TestClient {
  public:
   TestClient(const TestBroker& broker, std::string client_id, int mqtt_version);
+  // A client of another listener: "ssl://127.0.0.1:8883", "ws://...".
+  TestClient(const std::string& server_uri, std::string client_id, int mqtt_version);
   ~TestClient();  // disconnects normally if still connected
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;

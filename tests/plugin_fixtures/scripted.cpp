@@ -11,6 +11,8 @@
 //   drop_topic = TOPIC             (on_publish drops it, v5 reason drop_reason)
 //   kick_topic = TOPIC             (a publish there disconnects the client named in its payload)
 //   events_topic = PREFIX          (connect/disconnect events published to PREFIX/<client id>)
+//   identity_topic = PREFIX        (on connect, "<username>|<peer>|<certificate subject>|<certificate CN>"
+//                                   published to PREFIX/<client id>)
 //   timer_ms = N, timer_topic = T  (on_timer publishes "tick" to T)
 //   delivered_topic = PREFIX       (acknowledged deliveries published to PREFIX/<subscriber>: the topic)
 //   expired_topic = PREFIX         (expired sessions published to PREFIX/<client id>)
@@ -18,6 +20,7 @@
 //   topic_filters = a/#,b/#        (the hooks' topic filters)
 //   throw_in_constructor = true
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <sstream>
@@ -129,6 +132,7 @@ class Scripted final : public starling::plugin::Plugin {
         drop_reason_(static_cast<std::uint8_t>(std::stoi(options.get("drop_reason", "0"), nullptr, 0))),
         kick_topic_(options.get("kick_topic")),
         events_topic_(options.get("events_topic")),
+        identity_topic_(options.get("identity_topic")),
         timer_topic_(options.get("timer_topic")),
         drops_topic_(options.get("drops_topic")),
         delivered_topic_(options.get("delivered_topic")),
@@ -189,6 +193,15 @@ class Scripted final : public starling::plugin::Plugin {
   }
 
   void on_connected(const starling_client_event& event) override {
+    if (!identity_topic_.empty()) {
+      const starling_client& client = *event.client;
+      std::string identity = std::string(view(client.username)) + "|" + std::string(view(client.peer));
+      if (client.struct_size >= offsetof(starling_client, certificate_common_name) + sizeof(starling_bytes)) {
+        identity += "|" + std::string(view(client.certificate_subject)) + "|" +
+                    std::string(view(client.certificate_common_name));
+      }
+      host().publish(identity_topic_ + "/" + std::string(view(client.client_id)), identity, 1);
+    }
     if (events_topic_.empty()) return;
     host().publish(events_topic_ + "/" + std::string(view(event.client->client_id)),
                    event.session_present ? "connected:resumed" : "connected", 1);
@@ -245,7 +258,7 @@ class Scripted final : public starling::plugin::Plugin {
   std::vector<std::string> publish_topics_, subscribe_filters_, delivery_deny_;
   std::string rewrite_from_, rewrite_to_, payload_append_, drop_topic_;
   std::uint8_t drop_reason_;
-  std::string kick_topic_, events_topic_, timer_topic_, drops_topic_, delivered_topic_,
+  std::string kick_topic_, events_topic_, identity_topic_, timer_topic_, drops_topic_, delivered_topic_,
       expired_topic_;
   std::mutex mutex_;
   std::vector<std::thread> answering_;

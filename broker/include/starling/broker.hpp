@@ -12,9 +12,9 @@
 namespace starling {
 
 struct Endpoint {
-  std::string type;  // "tcp"
-  std::string host;
-  std::uint16_t port = 0;  // the real port, also when the config said 0
+  std::string type;  // "tcp", "tls", "ws", "wss" or "unix"
+  std::string host;  // for "unix", the socket path
+  std::uint16_t port = 0;  // the real port, also when the config said 0; 0 for "unix"
 };
 
 class Broker {
@@ -27,6 +27,12 @@ class Broker {
 
   // The listeners actually bound, in configuration order.
   virtual std::vector<Endpoint> endpoints() const = 0;
+
+  // Reloads every TLS listener's certificate, key and CA files (the
+  // executable does this on SIGHUP). New connections use the new files,
+  // open ones are not dropped. A listener whose files fail to load keeps its
+  // current ones; the error names the file. Thread-safe.
+  virtual Status reload_certificates() = 0;
 
   // Graceful shutdown: stop accepting, send v5 clients DISCONNECT 0x8B,
   // publish the wills the spec requires, join the threads. Idempotent.

@@ -9,9 +9,33 @@
 namespace starling {
 
 struct ListenerOptions {
-  std::string type = "tcp";            // Default: "tcp" (the only type so far)
-  std::string bind = "127.0.0.1:1883";  // HOST:PORT; port 0 picks a free port
-  bool allow_anonymous = true;         // Default: true (no auth plugins yet)
+  // "tcp", "tls", "ws" (MQTT over WebSocket), "wss" (over TLS) or "unix".
+  std::string type = "tcp";             // Default: "tcp"
+  // HOST:PORT (port 0 picks a free port); for "unix", the socket's path.
+  std::string bind = "127.0.0.1:1883";  // Default: "127.0.0.1:1883"
+  bool allow_anonymous = true;          // Default: true
+  // MQTT protocol levels accepted: 3 (3.1), 4 (3.1.1), 5 (5.0).
+  std::vector<std::uint8_t> protocol_versions = {3, 4, 5};  // Default: all
+  std::uint32_t max_connections = 0;    // Default: 0 (no limit besides limits.max_connections)
+  // Topic prefix of this listener's clients: they publish and subscribe
+  // below it without seeing it ("tenant-a/" turns "t" into "tenant-a/t").
+  std::string mount_point;              // Default: "" (none)
+  // Expect a PROXY protocol v1 or v2 header before the client's bytes, and
+  // take the client address from it (behind HAProxy and similar).
+  bool proxy_protocol = false;          // Default: false
+
+  // WebSocket ("ws", "wss"): the HTTP path of the upgrade request.
+  std::string path = "/mqtt";           // Default: "/mqtt"
+
+  // TLS ("tls", "wss"): PEM files. The key must not be encrypted.
+  std::string cert_file;                // the certificate chain, leaf first
+  std::string key_file;
+  std::string ca_file;                  // CAs that sign client certificates
+  bool require_client_cert = false;     // Default: false (optional when ca_file is set)
+  // Take the MQTT username from the client certificate's common name.
+  bool use_identity_as_username = false;  // Default: false
+  std::string tls_min_version = "1.2";  // Default: "1.2"; or "1.3"
+  std::string ciphers;                  // OpenSSL list for TLS 1.2; Default: "" (OpenSSL's)
 };
 
 // Protocol behaviour advertised to and enforced on clients.
@@ -35,10 +59,18 @@ struct LimitOptions {
   std::uint16_t max_inflight = 256;             // outbound QoS 1/2 in flight per client
   std::uint32_t max_queued_messages = 100000;   // per session, waiting to be sent
   std::uint64_t max_queued_bytes = 64ull << 20;  // per session, payload bytes waiting
-  std::uint32_t connect_timeout_ms = 10000;     // TCP accept to CONNECT
+  std::uint32_t connect_timeout_ms = 10000;     // accept to CONNECT (TLS/WebSocket handshakes included)
   // What a full session queue gives up (QoS 0 always before QoS 1/2):
   // "drop_new": the arriving message. "drop_oldest": the oldest queued ones.
   std::string queue_full_policy = "drop_new";  // Default: "drop_new"
+  std::uint32_t max_connections = 0;            // open at once, all listeners; 0: no limit
+  std::uint32_t max_connect_rate = 0;           // new connections a second, all listeners; 0: no limit
+  // Over a publish rate, a client is not read until it is back under (TCP
+  // back-pressure); nothing it sent is dropped.
+  std::uint32_t publish_rate = 0;               // PUBLISH packets a second per client; 0: no limit
+  std::uint64_t publish_bytes_rate = 0;         // PUBLISH bytes a second per client; 0: no limit
+  std::uint16_t max_topic_length = 65535;       // bytes of a topic name or filter
+  std::uint16_t max_topic_levels = 128;         // '/'-separated levels of a topic or filter
 };
 
 // Where and how durably state is kept (see docs/configuration.md).

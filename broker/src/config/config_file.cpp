@@ -83,9 +83,31 @@ constexpr std::array kLimitFields = {
     integer("max_queued_bytes", &LimitOptions::max_queued_bytes),
     text("queue_full_policy", &LimitOptions::queue_full_policy, &check_queue_full_policy),
     integer("connect_timeout_ms", &LimitOptions::connect_timeout_ms, 1),
+    integer("max_connections", &LimitOptions::max_connections),
+    integer("max_connect_rate", &LimitOptions::max_connect_rate),
+    integer("publish_rate", &LimitOptions::publish_rate),
+    integer("publish_bytes_rate", &LimitOptions::publish_bytes_rate),
+    integer("max_topic_length", &LimitOptions::max_topic_length, 1),
+    integer("max_topic_levels", &LimitOptions::max_topic_levels, 1),
 };
 
-constexpr std::array<std::string_view, 3> kListenerKeys = {"type", "bind", "allow_anonymous"};
+// protocol_versions, an array, is read apart from these.
+constexpr std::array kListenerFields = {
+    text("type", &ListenerOptions::type, &check_listener_type),
+    text("bind", &ListenerOptions::bind, nullptr),  // checked with the type
+    boolean("allow_anonymous", &ListenerOptions::allow_anonymous),
+    integer("max_connections", &ListenerOptions::max_connections),
+    text("mount_point", &ListenerOptions::mount_point, &check_mount_point),
+    boolean("proxy_protocol", &ListenerOptions::proxy_protocol),
+    text("path", &ListenerOptions::path, &check_websocket_path),
+    text("cert_file", &ListenerOptions::cert_file, nullptr),
+    text("key_file", &ListenerOptions::key_file, nullptr),
+    text("ca_file", &ListenerOptions::ca_file, nullptr),
+    boolean("require_client_cert", &ListenerOptions::require_client_cert),
+    boolean("use_identity_as_username", &ListenerOptions::use_identity_as_username),
+    text("tls_min_version", &ListenerOptions::tls_min_version, &check_tls_version),
+    text("ciphers", &ListenerOptions::ciphers, nullptr),
+};
 
 // A value as the user wrote it, for "got ..." in messages.
 std::string describe(const toml::value& value) {
@@ -284,26 +306,70 @@ class ConfigReader {
       report(value, path, "expected a table, got " + describe(value));
       return listener;
     }
-    for (const auto& [name, field] : value.as_table()) {
+    const std::size_t problems_before = problems_.size();
+    const toml::value* bind = nullptr;  // checked once the type is known
+    for (const auto& [name, field_value] : value.as_table()) {
       const std::string key = path + "." + name;
-      if (name == "type") {
-        if (auto type = read_string(field, key)) {
-          if (check(field, key, check_listener_type(*type))) listener.type = std::move(*type);
-        }
-      } else if (name == "bind") {
-        if (auto bind = read_string(field, key)) {
-          if (check(field, key, parse_bind_address(*bind))) listener.bind = std::move(*bind);
-        }
-      } else if (name == "allow_anonymous") {
-        if (auto allow = read_bool(field, key)) listener.allow_anonymous = *allow;
-      } else {
-        std::vector<std::string> keys;
-        for (std::string_view known : kListenerKeys)
-          keys.push_back(path + "." + std::string(known));
-        report_unknown(field, key, keys);
+      if (name == "bind") bind = &field_value;
+      if (name == "protocol_versions") {
+        read_protocol_versions(field_value, key, listener);
+        continue;
+      }
+      const auto field = std::find_if(kListenerFields.begin(), kListenerFields.end(),
+                                      [&](const auto& f) { return f.name == name; });
+      if (field == kListenerFields.end()) {
+        std::vector<std::string> keys = {path + ".protocol_versions"};
+        for (const auto& known : kListenerFields) keys.push_back(path + "." + std::string(known.name));
+        report_unknown(field_value, key, keys);
+        continue;
+      }
+      read_field(*field, field_value, key, listener);
+    }
+    if (bind != nullptr && bind->is_string() && listener.type != "unix") {
+      check(*bind, path + ".bind", parse_bind_address(listener.bind));
+    }
+    // How the keys fit together, once each is valid on its own.
+    if (problems_.size() == problems_before) check(value, path, check_listener(listener));
+    return listener;
+  }
+
+  void read_protocol_versions(const toml::value& value, const std::string& key,
+                              ListenerOptions& listener) {
+    if (!value.is_array()) {
+      report(value, key, "expected an array like [\"3.1.1\", \"5\"], got " + describe(value));
+      return;
+    }
+    std::vector<std::uint8_t> versions;
+    for (const toml::value& item : value.as_array()) {
+      if (auto name = read_string(item, key)) {
+        auto version = parse_protocol_version(*name);
+        if (check(item, key, version)) versions.push_back(*version);
       }
     }
-    return listener;
+    listener.protocol_versions = std::move(versions);
+  }
+
+  template <typename Section>
+  void read_field(const Field<Section>& field, const toml::value& value, const std::string& path,
+                  Section& section) {
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_reference_t<decltype(section.*member)>;
+          if constexpr (std::is_same_v<T, bool>) {
+            if (auto flag = read_bool(value, path)) section.*member = *flag;
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            if (auto chosen = read_string(value, path)) {
+              if (!field.check || check(value, path, field.check(*chosen))) {
+                section.*member = std::move(*chosen);
+              }
+            }
+          } else {
+            if (auto number = read_integer(value, path, field.min, field.max)) {
+              section.*member = static_cast<T>(*number);
+            }
+          }
+        },
+        field.member);
   }
 
   template <typename Section, std::size_t N>
@@ -325,24 +391,7 @@ class ConfigReader {
         report_unknown(field_value, path, known_keys());
         continue;
       }
-      std::visit(
-          [&](auto member) {
-            using T = std::remove_reference_t<decltype(section.*member)>;
-            if constexpr (std::is_same_v<T, bool>) {
-              if (auto flag = read_bool(field_value, path)) section.*member = *flag;
-            } else if constexpr (std::is_same_v<T, std::string>) {
-              if (auto chosen = read_string(field_value, path)) {
-                if (check(field_value, path, field->check(*chosen))) {
-                  section.*member = std::move(*chosen);
-                }
-              }
-            } else {
-              if (auto number = read_integer(field_value, path, field->min, field->max)) {
-                section.*member = static_cast<T>(*number);
-              }
-            }
-          },
-          field->member);
+      read_field(*field, field_value, path, section);
     }
   }
 

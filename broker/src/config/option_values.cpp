@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <span>
 
+#include "config/bind_address.hpp"
 #include "config/config_error.hpp"
 #include "util/log.hpp"
 
@@ -40,6 +41,60 @@ Status check_listener_type(std::string_view type) {
   if (contains(kListenerTypes, type)) return {};
   return config_error("unknown listener type '" + std::string(type) +
                       "' (supported: " + join(kListenerTypes) + ")");
+}
+
+Status check_tls_version(std::string_view version) {
+  if (contains(kTlsVersions, version)) return {};
+  return config_error("expected one of " + join(kTlsVersions) + ", got '" + std::string(version) + "'");
+}
+
+Status check_websocket_path(std::string_view path) {
+  if (!path.empty() && path.front() == '/' && path.find_first_of(" ?#") == std::string_view::npos) {
+    return {};
+  }
+  return config_error("expected an absolute HTTP path like \"/mqtt\", got '" + std::string(path) + "'");
+}
+
+Status check_mount_point(std::string_view prefix) {
+  if (prefix.find_first_of(std::string_view("+#\0", 3)) == std::string_view::npos) return {};
+  return config_error("a mount point cannot hold '+', '#' or NUL, got '" + std::string(prefix) + "'");
+}
+
+Result<std::uint8_t> parse_protocol_version(std::string_view name) {
+  if (name == "3.1") return std::uint8_t{3};
+  if (name == "3.1.1") return std::uint8_t{4};
+  if (name == "5" || name == "5.0") return std::uint8_t{5};
+  return config_error("expected \"3.1\", \"3.1.1\" or \"5\", got '" + std::string(name) + "'");
+}
+
+Status check_listener(const ListenerOptions& listener) {
+  const bool tls = listener.type == "tls" || listener.type == "wss";
+  if (listener.type == "unix") {
+    // sockaddr_un holds 108 bytes including the terminating NUL.
+    if (listener.bind.empty() || listener.bind.size() > 107) {
+      return config_error("a unix listener binds a socket path of 1 to 107 bytes, got '" +
+                          listener.bind + "'");
+    }
+  } else if (auto bind = parse_bind_address(listener.bind); !bind.ok()) {
+    return bind.error();
+  }
+  if (tls && (listener.cert_file.empty() || listener.key_file.empty())) {
+    return config_error("a " + listener.type + " listener needs cert_file and key_file");
+  }
+  if (!tls && (!listener.cert_file.empty() || !listener.key_file.empty() ||
+               !listener.ca_file.empty() || listener.require_client_cert)) {
+    return config_error("TLS settings on a " + listener.type + " listener (use type \"tls\" or \"wss\")");
+  }
+  if (listener.require_client_cert && listener.ca_file.empty()) {
+    return config_error("require_client_cert needs ca_file, the CAs that sign client certificates");
+  }
+  if (listener.use_identity_as_username && listener.ca_file.empty()) {
+    return config_error("use_identity_as_username needs ca_file and client certificates");
+  }
+  if (listener.protocol_versions.empty()) {
+    return config_error("protocol_versions cannot be empty");
+  }
+  return {};
 }
 
 Status check_durability(std::string_view mode) {

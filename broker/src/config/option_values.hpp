@@ -4,9 +4,11 @@
 // never disagree. On failure a check's message says what is wrong but not
 // where the value came from; callers prefix the file and line or the flag.
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "starling/options.hpp"
 #include "starling/result.hpp"
 
 namespace starling {
@@ -14,7 +16,8 @@ namespace starling {
 // The names log::parse_level accepts, least severe first.
 inline constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                                "warn",  "error", "off"};
-inline constexpr std::array<std::string_view, 1> kListenerTypes = {"tcp"};
+inline constexpr std::array<std::string_view, 5> kListenerTypes = {"tcp", "tls", "ws", "wss", "unix"};
+inline constexpr std::array<std::string_view, 2> kTlsVersions = {"1.2", "1.3"};
 inline constexpr std::array<std::string_view, 3> kDurabilityModes = {"sync", "batched", "memory"};
 inline constexpr std::array<std::string_view, 2> kQueueFullPolicies = {"drop_new", "drop_oldest"};
 inline constexpr unsigned kMaxThreads = 1024;
@@ -27,6 +30,22 @@ Status check_log_level(std::string_view level);
 
 // OK if `type` is one of kListenerTypes.
 Status check_listener_type(std::string_view type);
+
+// OK if `version` is one of kTlsVersions.
+Status check_tls_version(std::string_view version);
+
+// OK if `path` is an absolute HTTP path ("/mqtt").
+Status check_websocket_path(std::string_view path);
+
+// OK if `prefix` can prefix topic names: no wildcards, no NUL.
+Status check_mount_point(std::string_view prefix);
+
+// The protocol level of "3.1", "3.1.1" or "5" (3, 4, 5).
+Result<std::uint8_t> parse_protocol_version(std::string_view name);
+
+// OK if the options of one listener fit together: a bind that suits the
+// type, TLS files for tls/wss, a CA for required client certificates.
+Status check_listener(const ListenerOptions& listener);
 
 // OK if `dir` is not empty. Whether it exists is checked when it is used.
 Status check_data_dir(std::string_view dir);

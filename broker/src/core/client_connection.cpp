@@ -39,6 +39,11 @@ ClientConnection::ClientConnection(Shard& shard, Transport& transport, std::uint
       listener_(listener),
       accepted_at_(now),
       last_received_(now) {
+  const LimitOptions& limits = core_.options().limits;
+  if (limits.publish_rate != 0 || limits.publish_bytes_rate != 0) {
+    rate_limits_ = std::make_unique<RateLimits>(
+        RateLimits{TokenBucket(limits.publish_rate), TokenBucket(limits.publish_bytes_rate)});
+  }
   shard_.add_connection(this);
   BrokerStats::add(core_.stats().connections_total);
   core_.stats().connections_current.fetch_add(1, std::memory_order_relaxed);
@@ -100,6 +105,10 @@ void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePo
     offset += frame.size();
     last_received_ = now;
     if (!handle_frame(frame, body, now)) return;
+    if (frame.type() == protocol::PacketType::kPublish && rate_limits_ &&
+        over_publish_rate(frame.size(), now)) {
+      break;  // the rest waits in input_ until on_reading_resumed()
+    }
   }
   if (offset < bytes.size() && !closed_ && state_ != State::kClosing) {
     input_.assign(reinterpret_cast<const char*>(bytes.data() + offset), bytes.size() - offset);
@@ -183,6 +192,12 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
     client_max_packet_size_ =
         connect.properties.maximum_packet_size.value_or(client_max_packet_size_);
   }
+  const auto& allowed = listener_.protocol_versions;
+  if (std::find(allowed.begin(), allowed.end(), protocol_level(version_)) == allowed.end()) {
+    refuse_connect(ReasonCode::kUnsupportedProtocolVersion,
+                   "protocol version not accepted on this listener");
+    return false;
+  }
 
   if (v5 && connect.properties.authentication_method) {
     refuse_connect(ReasonCode::kBadAuthenticationMethod, "no authentication method is supported");
@@ -203,7 +218,7 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   }
   if (connect.will) {
     const protocol::Will& will = *connect.will;
-    if (!routing::is_valid_topic_name(will.topic)) {
+    if (!routing::is_valid_topic_name(will.topic) || !within_topic_limits(will.topic)) {
       refuse_connect(ReasonCode::kTopicNameInvalid, "invalid will topic");
       return false;
     }
@@ -216,13 +231,25 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
       return false;
     }
   }
+  if (listener_.use_identity_as_username) {
+    const PeerIdentity* identity = transport_.peer_identity();
+    if (identity == nullptr || identity->common_name.empty()) {
+      refuse_connect(ReasonCode::kNotAuthorized, "no client certificate with a common name");
+      return false;
+    }
+    connect.username = identity->common_name;
+    certificate_authenticated_ = true;
+  }
+  if (connect.will && !listener_.mount_point.empty()) {
+    connect.will->topic.insert(0, listener_.mount_point);
+  }
   username_ = connect.username;
   const plugin_host::PluginHost* plugins = core_.plugins();
   if (plugins != nullptr && plugins->has_authenticate()) {
     client_id_ = connect.client_id;  // plugins see it
     return authenticate(std::move(connect));
   }
-  if (!listener_.allow_anonymous) {
+  if (!listener_.allow_anonymous && !certificate_authenticated_) {
     refuse_connect(ReasonCode::kNotAuthorized, "anonymous clients are not allowed here");
     return false;
   }
@@ -410,6 +437,11 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   if (!routing::is_valid_topic_name(publish.topic)) {
     return fail(ReasonCode::kTopicNameInvalid, "wildcard in a PUBLISH topic");
   }
+  if (!within_topic_limits(publish.topic)) {
+    acknowledge_dropped(publish.qos, publish.packet_id, ReasonCode::kTopicNameInvalid);
+    return true;
+  }
+  if (!listener_.mount_point.empty()) publish.topic.insert(0, listener_.mount_point);
   if (publish.qos > options.mqtt.maximum_qos) {
     return fail(ReasonCode::kQosNotSupported, "QoS above the maximum QoS");
   }
@@ -520,6 +552,9 @@ bool ClientConnection::handle_pubcomp(const protocol::Pubcomp& ack, TimePoint no
 // --- SUBSCRIBE / UNSUBSCRIBE ---------------------------------------------
 
 bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
+  if (!listener_.mount_point.empty()) {
+    for (protocol::SubscribeEntry& entry : subscribe.entries) entry.filter = mounted_filter(entry.filter);
+  }
   const plugin_host::PluginHost* plugins = core_.plugins();
   if (plugins != nullptr && plugins->has_authorize_subscribe()) {
     return authorize_subscribe(std::move(subscribe));
@@ -557,6 +592,11 @@ void ClientConnection::apply_subscribe(protocol::Subscribe subscribe,
     SubscriptionChange change;
     bool valid = kind == routing::SharedParse::kShared ||
                  (kind == routing::SharedParse::kNotShared && routing::is_valid_topic_filter(entry.filter));
+    if (valid && !within_topic_limits(entry.filter)) {
+      // Well-formed but beyond this broker's limits: refused, not a violation.
+      reasons.push_back(v5 ? ReasonCode::kTopicFilterInvalid : ReasonCode::kUnspecifiedError);
+      continue;
+    }
     if (!valid) {
       // v5 refuses the one filter; in v3.1.1 it is a protocol violation (4.8).
       if (!v5) {
@@ -642,7 +682,9 @@ bool ClientConnection::handle_unsubscribe(protocol::Unsubscribe unsubscribe) {
   std::vector<ReasonCode> reasons;
   std::vector<SubscriptionChange> changes;
   Session& session = *session_;
-  for (const std::string& filter : unsubscribe.filters) {
+  for (const std::string& client_filter : unsubscribe.filters) {
+    const std::string filter =
+        listener_.mount_point.empty() ? client_filter : mounted_filter(client_filter);
     auto it = session.subscriptions.find(filter);
     if (it == session.subscriptions.end()) {
       reasons.push_back(ReasonCode::kNoSubscriptionExisted);
@@ -739,6 +781,42 @@ void ClientConnection::on_closed(TimePoint now) {
   detach_session(now);
 }
 
+bool ClientConnection::over_publish_rate(std::size_t bytes, TimePoint now) {
+  rate_limits_->messages.take(1, now);
+  rate_limits_->bytes.take(bytes, now);
+  auto wait = std::max(rate_limits_->messages.wait(now), rate_limits_->bytes.wait(now));
+  if (wait == SteadyClock::duration::zero()) return false;
+  // Back-pressure, not loss: stop reading until the buckets refill.
+  rate_paused_ = true;
+  transport_.pause_reading(wait);
+  return true;
+}
+
+void ClientConnection::on_reading_resumed(TimePoint now) {
+  rate_paused_ = false;
+  last_received_ = now;
+  resume_input(now);
+}
+
+bool ClientConnection::within_topic_limits(std::string_view topic) const {
+  const LimitOptions& limits = core_.options().limits;
+  if (topic.size() > limits.max_topic_length) return false;
+  return static_cast<std::size_t>(std::count(topic.begin(), topic.end(), '/')) < limits.max_topic_levels;
+}
+
+std::string ClientConnection::mounted_filter(std::string_view filter) const {
+  routing::SharedSubscription shared;
+  if (routing::parse_shared_subscription(filter, &shared) == routing::SharedParse::kShared) {
+    return "$share/" + std::string(shared.group) + "/" + listener_.mount_point + std::string(shared.filter);
+  }
+  return listener_.mount_point + std::string(filter);
+}
+
+void ClientConnection::on_handshake_failed(const std::string& reason) {
+  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
+                      << ": handshake failed: " << reason;
+}
+
 void ClientConnection::on_tick(TimePoint now) {
   if (closed_) return;
   const auto& limits = core_.options().limits;
@@ -761,7 +839,8 @@ void ClientConnection::on_tick(TimePoint now) {
     if (closed_) return;
   }
   // The spec allows one and a half keep-alive periods of silence.
-  if (state_ == State::kConnected && keep_alive_ > 0 &&
+  // A client held back by its rate limit is sending; it is just not read.
+  if (state_ == State::kConnected && keep_alive_ > 0 && !rate_paused_ &&
       now - last_received_ > std::chrono::milliseconds(keep_alive_ * 1500)) {
     disconnect(ReasonCode::kKeepAliveTimeout, now);
   }
@@ -848,6 +927,9 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
   const protocol::Properties* properties = nullptr;
   protocol::Properties with_hop_properties;
   std::string_view topic = message.topic;
+  if (!listener_.mount_point.empty() && topic.starts_with(listener_.mount_point)) {
+    topic.remove_prefix(listener_.mount_point.size());
+  }
   std::uint16_t alias = 0;
   bool new_alias = false;
   if (protocol::is_v5(version_)) {

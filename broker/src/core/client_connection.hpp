@@ -26,6 +26,7 @@
 #include "routing/subscription_options.hpp"
 #include "session/outbound_flow.hpp"
 #include "storage/store.hpp"
+#include "util/token_bucket.hpp"
 #include "starling/options.hpp"
 
 namespace starling {
@@ -44,6 +45,10 @@ class ClientConnection : public session::OutboundSink,
 
   // Feeds received bytes; a partial packet is kept until the rest arrives.
   void on_bytes(std::span<const std::uint8_t> bytes, TimePoint now);
+  // After Transport::pause_reading: handles the input held back meanwhile.
+  void on_reading_resumed(TimePoint now);
+  // The transport's own handshake (TLS, WebSocket) failed; it closes next.
+  void on_handshake_failed(const std::string& reason);
   // The transport is gone (peer closed, error, or after close()).
   void on_closed(TimePoint now);
   // Once a second from the shard: keep-alive and CONNECT timeouts.
@@ -99,6 +104,10 @@ class ClientConnection : public session::OutboundSink,
                        std::vector<std::optional<protocol::ReasonCode>> refused);
   bool handle_unsubscribe(protocol::Unsubscribe unsubscribe);
   bool handle_disconnect(const protocol::Disconnect& disconnect);
+  // Within limits.max_topic_length and max_topic_levels.
+  bool within_topic_limits(std::string_view topic) const;
+  // `filter` below the listener's mount point ("$share/g/f": "$share/g/<mount>f").
+  std::string mounted_filter(std::string_view filter) const;
 
   // --- plugin gates (client_connection_plugins.cpp) ---
   using ResumeChain = std::function<plugin_host::Verdict(std::size_t from)>;
@@ -145,7 +154,12 @@ class ClientConnection : public session::OutboundSink,
   // possibly after it moved here from another shard.
   void claim_session(bool clean_start, TimePoint now);
   void process_input(std::span<const std::uint8_t> bytes, TimePoint now);
-  bool buffering_input() const { return state_ == State::kConnecting || input_paused_; }
+  bool buffering_input() const {
+    return state_ == State::kConnecting || input_paused_ || rate_paused_;
+  }
+  // Charges a PUBLISH of `bytes` to the client's rate limits; true when it
+  // went over them, and reading is paused.
+  bool over_publish_rate(std::size_t bytes, TimePoint now);
   void resume_input(TimePoint now);
   // Drops the reason string if it would make `packet` larger than the
   // client's Maximum Packet Size (v5 3.1.2-24).
@@ -174,6 +188,13 @@ class ClientConnection : public session::OutboundSink,
   // A SUBSCRIBE or UNSUBSCRIBE is being applied to every shard: later
   // packets wait, so they see its effect (packets are handled in order).
   bool input_paused_ = false;
+  bool certificate_authenticated_ = false;  // username taken from a verified certificate
+  bool rate_paused_ = false;  // over limits.publish_rate or publish_bytes_rate
+  struct RateLimits {
+    TokenBucket messages;
+    TokenBucket bytes;
+  };
+  std::unique_ptr<RateLimits> rate_limits_;  // only when a limit is set
   std::uint32_t connect_session_expiry_ = 0;
   std::optional<protocol::Will> connect_will_;
   std::uint16_t window_ = 65535;      // outbound in-flight window

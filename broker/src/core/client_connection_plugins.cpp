@@ -20,14 +20,6 @@ namespace {
 
 starling_bytes bytes_of(std::string_view text) { return {text.data(), text.size()}; }
 
-int protocol_number(protocol::Version version) {
-  switch (version) {
-    case protocol::Version::kV31: return 3;
-    case protocol::Version::kV311: return 4;
-    default: return 5;
-  }
-}
-
 }  // namespace
 
 starling_client ClientConnection::plugin_client() const {
@@ -37,8 +29,12 @@ starling_client ClientConnection::plugin_client() const {
   client.has_username = username_.has_value() ? 1 : 0;
   if (username_) client.username = bytes_of(*username_);
   client.peer = bytes_of(transport_.peer());
-  client.protocol_version = protocol_number(version_);
+  client.protocol_version = protocol_level(version_);
   client.listener = bytes_of(listener_.bind);
+  if (const PeerIdentity* identity = transport_.peer_identity()) {
+    client.certificate_subject = bytes_of(identity->subject);
+    client.certificate_common_name = bytes_of(identity->common_name);
+  }
   return client;
 }
 
@@ -126,7 +122,7 @@ bool ClientConnection::authenticate(protocol::Connect connect) {
       }
       default:
         // No plugin decided: the listener's rule for anonymous clients.
-        if (!listener_.allow_anonymous) {
+        if (!listener_.allow_anonymous && !certificate_authenticated_) {
           refuse_connect(ReasonCode::kNotAuthorized, "no plugin accepted the client");
           return;
         }

@@ -26,6 +26,11 @@ Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options, StoreOpen
   if (auto policy = check_queue_full_policy(options.limits.queue_full_policy); !policy.ok()) {
     return Error{1, "limits.queue_full_policy: " + policy.error().message};
   }
+  for (const ListenerOptions& listener : options.listeners) {
+    if (auto valid = check_listener(listener); !valid.ok()) {
+      return Error{1, "listener " + listener.type + " " + listener.bind + ": " + valid.error().message};
+    }
+  }
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::unique_ptr<BrokerRuntime> runtime(new BrokerRuntime(std::move(options)));
@@ -74,12 +79,16 @@ Status BrokerRuntime::load_plugins() {
 }
 
 Status BrokerRuntime::open_listeners() {
+  const LimitOptions& limits = core_->options().limits;
+  listener_shared_.reset(new ListenerShared{
+      *core_, connection_numbers_, std::make_shared<ConnectionCounter>(limits.max_connections), {},
+      TokenBucket(limits.max_connect_rate)});
   std::vector<Worker*> workers;
   for (auto& w : workers_) workers.push_back(w.get());
   for (const ListenerOptions& options : core_->options().listeners) {
     // Each listener accepts on its own worker, round-robin, to spread accept load.
     Worker& acceptor = *workers_[listeners_.size() % workers_.size()];
-    auto listener = Listener::open(options, acceptor, workers, *core_, connection_numbers_);
+    auto listener = Listener::open(options, acceptor, workers, *listener_shared_);
     if (!listener.ok()) return listener.error();
     listeners_.push_back(std::move(listener).value());
   }
@@ -91,12 +100,28 @@ void BrokerRuntime::start_threads() {
   for (auto& listener : listeners_) {
     listener->start();
     Endpoint e = listener->endpoint();
+    if (e.type == "unix") {
+      STARLING_LOG(kInfo) << "listening on unix:" << e.host;
+      continue;
+    }
     bool v6 = e.host.find(':') != std::string::npos;
     STARLING_LOG(kInfo) << "listening on " << e.type << "://" << (v6 ? "[" : "") << e.host
                         << (v6 ? "]" : "") << ":" << e.port;
   }
   STARLING_LOG(kInfo) << "starling running with " << workers_.size() << " worker thread"
                       << (workers_.size() == 1 ? "" : "s");
+}
+
+Status BrokerRuntime::reload_certificates() {
+  Status result;
+  for (auto& listener : listeners_) {
+    if (auto status = listener->reload_tls(); !status.ok()) {
+      STARLING_LOG(kError) << "certificate reload: " << status.error().message
+                           << " (the listener keeps its current certificate)";
+      if (result.ok()) result = status;
+    }
+  }
+  return result;
 }
 
 std::vector<Endpoint> BrokerRuntime::endpoints() const {

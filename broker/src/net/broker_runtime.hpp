@@ -31,6 +31,7 @@ class BrokerRuntime final : public Broker {
   std::vector<Endpoint> endpoints() const override;
   void stop() override;
   void wait() override;
+  Status reload_certificates() override;
 
   BrokerCore& core() { return *core_; }
 
@@ -46,6 +47,7 @@ class BrokerRuntime final : public Broker {
   std::unique_ptr<PluginServices> plugin_services_;
   std::unique_ptr<plugin_host::PluginHost> plugins_;  // destroyed once the workers stopped
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<ListenerShared> listener_shared_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::atomic<std::uint64_t> connection_numbers_{1};
   std::mutex stop_mutex_;

@@ -3,6 +3,8 @@
 #
 #   source lib/broker.sh
 #   start_broker /path/to/starling     # sets BROKER_PORT, BROKER_PID, BROKER_LOG
+#                                      # (with STARLING_CONFIG=FILE: its listeners,
+#                                      # the first a tcp one on 127.0.0.1)
 #   ... clients against 127.0.0.1:$BROKER_PORT ...
 #   stop_broker                        # fails if the broker did not exit 0
 #
@@ -35,7 +37,9 @@ trap _interop_cleanup EXIT
 start_broker() {
   local starling="$1"
   [ -x "$starling" ] || fail "no starling executable at '$starling'"
-  "$starling" --listen 127.0.0.1:0 --data-dir "$WORK_DIR/data" --log-level info \
+  local listeners=(--listen 127.0.0.1:0)
+  [ -z "${STARLING_CONFIG:-}" ] || listeners=(--config "$STARLING_CONFIG")
+  "$starling" "${listeners[@]}" --data-dir "$WORK_DIR/data" --log-level info \
     2>"$BROKER_LOG" &
   BROKER_PID=$!
   local i line

@@ -284,8 +284,91 @@ TEST(ConfigFile, ListenersMustBeAnArrayOfTables) {
 }
 
 TEST(ConfigFile, AnUnknownListenerTypeIsAnError) {
-  EXPECT_EQ(error_of("[[listeners]]\ntype = \"tls\"\n"),
-            "starling.toml:2: listeners[0].type: unknown listener type 'tls' (supported: tcp)");
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"quic\"\n"),
+            "starling.toml:2: listeners[0].type: unknown listener type 'quic' (supported: tcp, "
+            "tls, ws, wss, unix)");
+}
+
+TEST(ConfigFile, ListenersReadEveryKey) {
+  Result<Options> options = parse_config(
+      "[[listeners]]\n"
+      "type = \"wss\"\nbind = \"0.0.0.0:8884\"\nallow_anonymous = false\n"
+      "protocol_versions = [\"3.1.1\", \"5\"]\nmax_connections = 500\n"
+      "mount_point = \"tenant-a/\"\nproxy_protocol = true\npath = \"/ws\"\n"
+      "cert_file = \"/etc/s/cert.pem\"\nkey_file = \"/etc/s/key.pem\"\n"
+      "ca_file = \"/etc/s/ca.pem\"\nrequire_client_cert = true\n"
+      "use_identity_as_username = true\ntls_min_version = \"1.3\"\n"
+      "ciphers = \"ECDHE-ECDSA-AES128-GCM-SHA256\"\n"
+      "[[listeners]]\ntype = \"unix\"\nbind = \"/run/starling/mqtt.sock\"\n",
+      "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  ASSERT_EQ(options->listeners.size(), 2u);
+  const ListenerOptions& wss = options->listeners[0];
+  EXPECT_EQ(wss.type, "wss");
+  EXPECT_EQ(wss.bind, "0.0.0.0:8884");
+  EXPECT_FALSE(wss.allow_anonymous);
+  EXPECT_EQ(wss.protocol_versions, (std::vector<std::uint8_t>{4, 5}));
+  EXPECT_EQ(wss.max_connections, 500u);
+  EXPECT_EQ(wss.mount_point, "tenant-a/");
+  EXPECT_TRUE(wss.proxy_protocol);
+  EXPECT_EQ(wss.path, "/ws");
+  EXPECT_EQ(wss.cert_file, "/etc/s/cert.pem");
+  EXPECT_EQ(wss.key_file, "/etc/s/key.pem");
+  EXPECT_EQ(wss.ca_file, "/etc/s/ca.pem");
+  EXPECT_TRUE(wss.require_client_cert);
+  EXPECT_TRUE(wss.use_identity_as_username);
+  EXPECT_EQ(wss.tls_min_version, "1.3");
+  EXPECT_EQ(wss.ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_EQ(options->listeners[1].type, "unix");
+  EXPECT_EQ(options->listeners[1].bind, "/run/starling/mqtt.sock");
+}
+
+TEST(ConfigFile, ListenerKeysThatDoNotFitTogetherAreErrors) {
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"tls\"\nbind = \"127.0.0.1:8883\"\n"),
+            "starling.toml:1: listeners[0]: a tls listener needs cert_file and key_file");
+  EXPECT_EQ(error_of("[[listeners]]\ncert_file = \"c.pem\"\n"),
+            "starling.toml:1: listeners[0]: TLS settings on a tcp listener (use type \"tls\" or "
+            "\"wss\")");
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"tls\"\ncert_file = \"c\"\nkey_file = \"k\"\n"
+                     "require_client_cert = true\n"),
+            "starling.toml:1: listeners[0]: require_client_cert needs ca_file, the CAs that sign "
+            "client certificates");
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"unix\"\nbind = \"\"\n"),
+            "starling.toml:1: listeners[0]: a unix listener binds a socket path of 1 to 107 bytes, "
+            "got ''");
+  EXPECT_EQ(error_of("[[listeners]]\nprotocol_versions = []\n"),
+            "starling.toml:1: listeners[0]: protocol_versions cannot be empty");
+}
+
+TEST(ConfigFile, BadListenerValuesNameTheKey) {
+  EXPECT_EQ(error_of("[[listeners]]\nprotocol_versions = [\"4\"]\n"),
+            "starling.toml:2: listeners[0].protocol_versions: expected \"3.1\", \"3.1.1\" or "
+            "\"5\", got '4'");
+  EXPECT_EQ(error_of("[[listeners]]\nprotocol_versions = \"5\"\n"),
+            "starling.toml:2: listeners[0].protocol_versions: expected an array like "
+            "[\"3.1.1\", \"5\"], got \"5\"");
+  EXPECT_EQ(error_of("[[listeners]]\nmount_point = \"a/#\"\n"),
+            "starling.toml:2: listeners[0].mount_point: a mount point cannot hold '+', '#' or "
+            "NUL, got 'a/#'");
+  EXPECT_EQ(error_of("[[listeners]]\ntype = \"ws\"\npath = \"mqtt\"\n"),
+            "starling.toml:3: listeners[0].path: expected an absolute HTTP path like \"/mqtt\", "
+            "got 'mqtt'");
+  EXPECT_EQ(error_of("[[listeners]]\ntls_min_version = \"1.1\"\n"),
+            "starling.toml:2: listeners[0].tls_min_version: expected one of 1.2, 1.3, got '1.1'");
+}
+
+TEST(ConfigFile, NewLimitsAreRead) {
+  Result<Options> options = parse_config(
+      "[limits]\nmax_connections = 10000\nmax_connect_rate = 200\npublish_rate = 50\n"
+      "publish_bytes_rate = 1048576\nmax_topic_length = 1024\nmax_topic_levels = 16\n",
+      "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->limits.max_connections, 10000u);
+  EXPECT_EQ(options->limits.max_connect_rate, 200u);
+  EXPECT_EQ(options->limits.publish_rate, 50u);
+  EXPECT_EQ(options->limits.publish_bytes_rate, 1048576u);
+  EXPECT_EQ(options->limits.max_topic_length, 1024u);
+  EXPECT_EQ(options->limits.max_topic_levels, 16u);
 }
 
 TEST(ConfigFile, ABadBindNamesTheListenerByIndex) {

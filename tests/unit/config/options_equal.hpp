@@ -14,6 +14,18 @@ inline void expect_same_listeners(const std::vector<ListenerOptions>& actual,
     EXPECT_EQ(actual[i].type, expected[i].type);
     EXPECT_EQ(actual[i].bind, expected[i].bind);
     EXPECT_EQ(actual[i].allow_anonymous, expected[i].allow_anonymous);
+    EXPECT_EQ(actual[i].protocol_versions, expected[i].protocol_versions);
+    EXPECT_EQ(actual[i].max_connections, expected[i].max_connections);
+    EXPECT_EQ(actual[i].mount_point, expected[i].mount_point);
+    EXPECT_EQ(actual[i].proxy_protocol, expected[i].proxy_protocol);
+    EXPECT_EQ(actual[i].path, expected[i].path);
+    EXPECT_EQ(actual[i].cert_file, expected[i].cert_file);
+    EXPECT_EQ(actual[i].key_file, expected[i].key_file);
+    EXPECT_EQ(actual[i].ca_file, expected[i].ca_file);
+    EXPECT_EQ(actual[i].require_client_cert, expected[i].require_client_cert);
+    EXPECT_EQ(actual[i].use_identity_as_username, expected[i].use_identity_as_username);
+    EXPECT_EQ(actual[i].tls_min_version, expected[i].tls_min_version);
+    EXPECT_EQ(actual[i].ciphers, expected[i].ciphers);
   }
 }
 
@@ -45,6 +57,12 @@ inline void expect_same_settings(const Options& actual, const Options& expected)
   EXPECT_EQ(al.max_queued_bytes, el.max_queued_bytes);
   EXPECT_EQ(al.connect_timeout_ms, el.connect_timeout_ms);
   EXPECT_EQ(al.queue_full_policy, el.queue_full_policy);
+  EXPECT_EQ(al.max_connections, el.max_connections);
+  EXPECT_EQ(al.max_connect_rate, el.max_connect_rate);
+  EXPECT_EQ(al.publish_rate, el.publish_rate);
+  EXPECT_EQ(al.publish_bytes_rate, el.publish_bytes_rate);
+  EXPECT_EQ(al.max_topic_length, el.max_topic_length);
+  EXPECT_EQ(al.max_topic_levels, el.max_topic_levels);
 }
 
 inline void expect_same_options(const Options& actual, const Options& expected) {

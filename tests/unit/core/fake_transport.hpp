@@ -2,6 +2,7 @@
 // A Transport for tests: what the connection flushes is kept for the test
 // to decode; close() is only recorded (the test decides when the network
 // reports the end, through ClientConnection::on_closed).
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -22,6 +23,7 @@ class FakeTransport : public Transport {
   }
   std::size_t backlog() const override { return backlog_; }
   const std::string& peer() const override { return peer_; }
+  void pause_reading(std::chrono::steady_clock::duration) override {}
 
   // Everything flushed so far, in order.
   const std::string& written() const { return written_; }
