@@ -51,7 +51,7 @@ done
 [ -n "$http_port" ] || fail "the page server did not start"
 
 profile="$WORK_DIR/chromium-profile"
-"$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+setsid "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --user-data-dir="$profile" \
   "http://127.0.0.1:$http_port/page.html?port=$ws_port" >"$WORK_DIR/chromium.log" 2>&1 &
 CLEANUP_PIDS+=($!)

@@ -27,10 +27,20 @@ fail() {
 }
 
 _interop_cleanup() {
-  local pid
-  for pid in "${CLEANUP_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  local pid i
+  # A pid started with setsid leads its own process group (Chromium and its
+  # helper processes): the whole group goes.
+  for pid in "${CLEANUP_PIDS[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  done
   if [ -n "$BROKER_PID" ]; then kill -KILL "$BROKER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK_DIR"
+  for pid in "${CLEANUP_PIDS[@]}"; do
+    for ((i = 0; i < 50; i++)); do
+      kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  done
+  rm -rf "$WORK_DIR" 2>/dev/null || { sleep 1; rm -rf "$WORK_DIR" || true; }
 }
 trap _interop_cleanup EXIT
 
