@@ -283,6 +283,20 @@ TEST_F(TlsTest, MosquittoClientsWorkOverTlsWithACaFileAndAClientCertificate) {
   EXPECT_EQ(subscriber->received().at(0)->to_string(), "from-mosquitto");
 }
 
+TEST_F(TlsTest, AClientStallingInTheHandshakeIsClosedAtTheConnectTimeout) {
+  start_broker([&](Options& options) {
+    options.limits.connect_timeout_ms = 300;
+    ListenerOptions tls;
+    tls.type = "tls";
+    tls.bind = "127.0.0.1:0";
+    tls.cert_file = certificates_.server().cert;
+    tls.key_file = certificates_.server().key;
+    options.listeners.push_back(tls);
+  });
+  RawClient silent(tls_port());  // TCP connected, never starts TLS
+  EXPECT_TRUE(silent.wait_closed(std::chrono::seconds(5)));
+}
+
 TEST_F(TlsTest, GarbageInsteadOfAHandshakeIsClosedAndTheBrokerServesOthers) {
   start_with_tls();
   RawClient raw(tls_port());
