@@ -1,5 +1,5 @@
 // The starling executable: options from the config file and command line,
-// then the broker until SIGINT or SIGTERM (SIGHUP reloads TLS certificates).
+// then the broker until SIGINT or SIGTERM (SIGHUP reloads TLS certificates and plugins).
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
   }
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
-    STARLING_LOG(kInfo) << "received SIGHUP: reloading TLS certificates";
+    STARLING_LOG(kInfo) << "received SIGHUP: reloading TLS certificates and plugins";
     if (broker.value()->reload_certificates().ok()) STARLING_LOG(kInfo) << "certificates reloaded";
+    if (broker.value()->reload_plugins().ok()) STARLING_LOG(kInfo) << "plugins reloaded";
   }
   STARLING_LOG(kInfo) << "received " << (received == SIGINT ? "SIGINT" : "SIGTERM");
   broker.value()->stop();

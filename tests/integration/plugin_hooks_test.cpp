@@ -358,5 +358,19 @@ TEST_F(PluginHooksTest, TheVersionOnePluginAllowsEverything) {
   ASSERT_TRUE(subscriber->received().wait_for(1));
 }
 
+TEST_F(PluginHooksTest, ReloadAsksEveryPluginAndNamesTheOnesThatFailed) {
+  start_with({scripted({{"reload_topic", topic("reload")}}),
+              scripted({{"reload_fails", "true"}})});
+  auto watcher = connected_client("watcher", kV5);
+  watcher->subscribe(topic("reload"), 1);
+  auto reloaded = broker().starling().reload_plugins();
+  ASSERT_FALSE(reloaded.ok()) << "the second plugin reports failure";
+  EXPECT_THAT(reloaded.error().message, ::testing::HasSubstr("plugin reload failed"));
+  EXPECT_THAT(reloaded.error().message, ::testing::HasSubstr("scripted"));
+  ASSERT_TRUE(watcher->received().wait_for(1)) << "the first plugin was asked to reload";
+  EXPECT_EQ(watcher->received().at(0)->to_string(), "reloaded");
+  expect_broker_still_serves_clients();
+}
+
 }  // namespace
 }  // namespace starling::test

@@ -13,6 +13,8 @@
 //   events_topic = PREFIX          (connect/disconnect events published to PREFIX/<client id>)
 //   identity_topic = PREFIX        (on connect, "<username>|<peer>|<certificate subject>|<certificate CN>"
 //                                   published to PREFIX/<client id>)
+//   reload_topic = T               (on_reload publishes "reloaded" to T)
+//   reload_fails = true            (on_reload reports failure)
 //   timer_ms = N, timer_topic = T  (on_timer publishes "tick" to T)
 //   delivered_topic = PREFIX       (acknowledged deliveries published to PREFIX/<subscriber>: the topic)
 //   expired_topic = PREFIX         (expired sessions published to PREFIX/<client id>)
@@ -133,10 +135,12 @@ class Scripted final : public starling::plugin::Plugin {
         kick_topic_(options.get("kick_topic")),
         events_topic_(options.get("events_topic")),
         identity_topic_(options.get("identity_topic")),
+        reload_topic_(options.get("reload_topic")),
         timer_topic_(options.get("timer_topic")),
         drops_topic_(options.get("drops_topic")),
         delivered_topic_(options.get("delivered_topic")),
-        expired_topic_(options.get("expired_topic")) {
+        expired_topic_(options.get("expired_topic")),
+        reload_fails_(options.get("reload_fails") == "true") {
     if (options.get("throw_in_constructor") == "true") {
       throw std::runtime_error("told to refuse to start");
     }
@@ -190,6 +194,11 @@ class Scripted final : public starling::plugin::Plugin {
       host().set_payload(event.message, std::string(view(event.payload)) + payload_append_);
     }
     return STARLING_NEXT;
+  }
+
+  bool on_reload() override {
+    if (!reload_topic_.empty()) host().publish(reload_topic_, "reloaded", 1);
+    return !reload_fails_;
   }
 
   void on_connected(const starling_client_event& event) override {
@@ -258,8 +267,9 @@ class Scripted final : public starling::plugin::Plugin {
   std::vector<std::string> publish_topics_, subscribe_filters_, delivery_deny_;
   std::string rewrite_from_, rewrite_to_, payload_append_, drop_topic_;
   std::uint8_t drop_reason_;
-  std::string kick_topic_, events_topic_, identity_topic_, timer_topic_, drops_topic_, delivered_topic_,
+  std::string kick_topic_, events_topic_, identity_topic_, reload_topic_, timer_topic_, drops_topic_, delivered_topic_,
       expired_topic_;
+  bool reload_fails_;
   std::mutex mutex_;
   std::vector<std::thread> answering_;
 };

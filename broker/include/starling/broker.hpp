@@ -34,6 +34,11 @@ class Broker {
   // current ones; the error names the file. Thread-safe.
   virtual Status reload_certificates() = 0;
 
+  // Asks every plugin to reload its files or scripts (the executable does
+  // this on SIGHUP too). A plugin that fails keeps its current state; the
+  // error names it. Thread-safe.
+  virtual Status reload_plugins() = 0;
+
   // Graceful shutdown: stop accepting, send v5 clients DISCONNECT 0x8B,
   // publish the wills the spec requires, join the threads. Idempotent.
   virtual void stop() = 0;

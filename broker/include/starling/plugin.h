@@ -232,6 +232,13 @@ typedef struct starling_hooks {
    * every topic. The strings are copied during init. */
   const char* const* topic_filters;
   size_t topic_filter_count;
+
+  /* The broker was asked to reload (SIGHUP to the executable, or
+   * Broker::reload_plugins): re-read files and scripts. Runs on the thread
+   * that asked, while hooks keep running on the worker threads. Returns 0,
+   * or non-zero when the reload failed: the plugin keeps its current state
+   * and logs why. */
+  int (*on_reload)(void* state);
 } starling_hooks;
 
 /* Functions the broker gives its plugins. A plugin never links against the

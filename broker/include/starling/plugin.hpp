@@ -10,6 +10,7 @@
 // crosses the ABI: everything below is compiled into the plugin.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <map>
@@ -125,6 +126,9 @@ class Plugin {
   virtual void on_delivered(const starling_delivery_event&) {}
   virtual void on_session_expired(const starling_session_event&) {}
   virtual void on_timer() {}
+  // SIGHUP or Broker::reload_plugins: re-read files. False when the reload
+  // failed and the plugin kept its current state (log why).
+  virtual bool on_reload() { return true; }
 
   // Set from the constructor.
   void set_topic_filters(std::vector<std::string> filters) { topic_filters_ = std::move(filters); }
@@ -189,6 +193,16 @@ inline void timer(void* state) {
   }
 }
 
+inline int reload(void* state) {
+  auto* instance = static_cast<Instance*>(state);
+  try {
+    return instance->plugin->on_reload() ? 0 : 1;
+  } catch (...) {
+    log_exception(instance->host, "on_reload");
+    return 1;
+  }
+}
+
 // A hook is registered only when T overrides it: &T::f then has type
 // "member of T", not "member of Plugin".
 #define STARLING_DETAIL_OVERRIDES(T, name) \
@@ -228,6 +242,12 @@ int init(const starling_host* host, starling_plugin* self, const starling_option
   if constexpr (STARLING_DETAIL_OVERRIDES(T, on_timer)) {
     hooks->on_timer = &timer;
     hooks->timer_interval_ms = plugin.timer_interval_ms();
+  }
+  // Hooks appended after ABI version 1 exist only in a broker that sized the struct for them.
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_reload)) {
+    if (hooks->struct_size >= offsetof(starling_hooks, on_reload) + sizeof(hooks->on_reload)) {
+      hooks->on_reload = &reload;
+    }
   }
   for (const std::string& filter : plugin.topic_filters()) {
     instance->filter_pointers.push_back(filter.c_str());

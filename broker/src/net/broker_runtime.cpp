@@ -124,6 +124,13 @@ Status BrokerRuntime::reload_certificates() {
   return result;
 }
 
+Status BrokerRuntime::reload_plugins() {
+  if (!plugins_) return {};
+  auto status = plugins_->reload();
+  if (!status.ok()) STARLING_LOG(kError) << status.error().message;
+  return status;
+}
+
 std::vector<Endpoint> BrokerRuntime::endpoints() const {
   std::vector<Endpoint> result;
   for (const auto& listener : listeners_) result.push_back(listener->endpoint());

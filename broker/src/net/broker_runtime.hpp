@@ -32,6 +32,7 @@ class BrokerRuntime final : public Broker {
   void stop() override;
   void wait() override;
   Status reload_certificates() override;
+  Status reload_plugins() override;
 
   BrokerCore& core() { return *core_; }
 

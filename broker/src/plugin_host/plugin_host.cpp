@@ -346,6 +346,16 @@ void PluginHost::session_expired(const starling_session_event& event) {
   }
 }
 
+Status PluginHost::reload() {
+  std::string failed;
+  for (auto& p : plugins_) {
+    if (p->hooks.on_reload == nullptr || p->hooks.on_reload(p->state) == 0) continue;
+    failed += (failed.empty() ? "" : ", ") + p->self.name;
+  }
+  if (failed.empty()) return {};
+  return Error{1, "plugin reload failed: " + failed + " (kept their current state)"};
+}
+
 // --- timers --------------------------------------------------------------------
 
 void PluginHost::start_timers() {

@@ -88,6 +88,9 @@ class PluginHost {
   void message_dropped(const starling_drop_event& event);
   void delivered(const starling_delivery_event& event);
   void session_expired(const starling_session_event& event);
+  // Asks every plugin with an on_reload hook to reload; fails naming the
+  // plugins that could not (they keep their current state).
+  Status reload();
 
   // A pending answer, applied the way the plugin's options say: NEXT means
   // "resume the chain after it", ERROR its on_error fallback.
