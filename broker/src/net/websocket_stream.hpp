@@ -11,6 +11,7 @@
 // Include only from serve_websocket.cpp: Beast's templates are slow to
 // compile, so they are instantiated in that one file.
 #include <array>
+#include <chrono>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -137,7 +138,14 @@ class WebSocketStream {
     namespace websocket = boost::beast::websocket;
     boost::system::error_code ignored;
     socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-    ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
+    // No idle timeout of Beast's own: MQTT keep-alive (up to 18 hours)
+    // decides when a quiet client is gone, and the CONNECT timeout covers a
+    // stalled upgrade.
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
     ws_.read_message_max(settings_.max_message_size);
     ws_.binary(true);
     ws_.auto_fragment(false);
