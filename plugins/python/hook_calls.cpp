@@ -24,6 +24,17 @@ PythonPlugin& plugin_of(void* state) {
   return *static_cast<PythonPlugin*>(state);
 }
 
+// The hooks in force for this call (see PluginContext::current_hooks): a
+// job that outlives the call keeps them alive by holding this pointer.
+using Hooks = std::shared_ptr<HookSet>;
+
+// The one `kind` hook of the hooks in force, or null: the scripts of a
+// reload may lack a hook the broker still calls.
+const Hook* single_hook(const Hooks& hooks, HookKind kind) {
+  if (!hooks || !hooks->registry.has(kind)) return nullptr;
+  return &hooks->registry.hooks(kind).front();
+}
+
 void report(const PluginContext& context, const Hook& hook, const std::string& what) {
   context.host.log(STARLING_LOG_ERROR, std::string(hook_kind_name(hook.kind)) + " hook " +
                                            hook.where + " failed:\n" + what);
@@ -84,20 +95,21 @@ void answer(const PluginContext& context, std::uint64_t ticket, const Verdict& v
 }
 
 // REQUIRES: the Python thread.
-void answer_when_done(PythonPlugin& plugin, const Hook& hook, std::uint64_t ticket,
+void answer_when_done(PythonPlugin& plugin, Hooks hooks, const Hook& hook, std::uint64_t ticket,
                       py::object awaitable) {
   try {
-    spawn(std::move(awaitable), [&plugin, &hook, ticket](py::object task) {
-      if (task.attr("cancelled")().cast<bool>()) return;  // the broker is stopping
-      Verdict verdict{STARLING_ERROR, 0, std::nullopt};
-      py::object failure = task.attr("exception")();
-      if (!failure.is_none()) {
-        report(plugin.context, hook, describe_python_exception(failure));
-      } else {
-        call_hook(plugin.context, hook, [&] { verdict = verdict_from(task.attr("result")()); });
-      }
-      answer(plugin.context, ticket, verdict);
-    });
+    spawn(
+        std::move(awaitable), [&plugin, hooks = std::move(hooks), &hook, ticket](py::object task) {
+          if (task.attr("cancelled")().cast<bool>()) return;  // the broker is stopping
+          Verdict verdict{STARLING_ERROR, 0, std::nullopt};
+          py::object failure = task.attr("exception")();
+          if (!failure.is_none()) {
+            report(plugin.context, hook, describe_python_exception(failure));
+          } else {
+            call_hook(plugin.context, hook, [&] { verdict = verdict_from(task.attr("result")()); });
+          }
+          answer(plugin.context, ticket, verdict);
+        });
   } catch (const py::error_already_set& e) {
     report(plugin.context, hook, describe_python_error(e));
     answer(plugin.context, ticket, Verdict{STARLING_ERROR, 0, std::nullopt});
@@ -107,16 +119,17 @@ void answer_when_done(PythonPlugin& plugin, const Hook& hook, std::uint64_t tick
 // An `async def` hook: called and awaited on the Python thread; this
 // (broker) thread takes no GIL.
 template <typename Info>
-starling_decision pend(PythonPlugin& plugin, const Hook& hook, std::shared_ptr<Info> info,
-                       std::uint64_t ticket) {
-  const bool queued = plugin.context.queue->post([&plugin, &hook, info = std::move(info), ticket] {
-    py::object awaitable;
-    if (!call_hook(plugin.context, hook, [&] { awaitable = hook.function(info); })) {
-      answer(plugin.context, ticket, Verdict{STARLING_ERROR, 0, std::nullopt});
-      return;
-    }
-    answer_when_done(plugin, hook, ticket, std::move(awaitable));
-  });
+starling_decision pend(PythonPlugin& plugin, const Hooks& hooks, const Hook& hook,
+                       std::shared_ptr<Info> info, std::uint64_t ticket) {
+  const bool queued =
+      plugin.context.queue->post([&plugin, hooks, &hook, info = std::move(info), ticket] {
+        py::object awaitable;
+        if (!call_hook(plugin.context, hook, [&] { awaitable = hook.function(info); })) {
+          answer(plugin.context, ticket, Verdict{STARLING_ERROR, 0, std::nullopt});
+          return;
+        }
+        answer_when_done(plugin, hooks, hook, ticket, std::move(awaitable));
+      });
   if (!queued) {
     report_queue_full(plugin.context, hook);
     return STARLING_ERROR;
@@ -125,9 +138,10 @@ starling_decision pend(PythonPlugin& plugin, const Hook& hook, std::shared_ptr<I
 }
 
 template <typename Info>
-starling_decision decide(PythonPlugin& plugin, const Hook& hook, std::shared_ptr<Info> info,
-                         std::uint64_t ticket, bool may_pend, starling_reply* reply) {
-  if (hook.is_async) return pend(plugin, hook, std::move(info), ticket);
+starling_decision decide(PythonPlugin& plugin, const Hooks& hooks, const Hook& hook,
+                         std::shared_ptr<Info> info, std::uint64_t ticket, bool may_pend,
+                         starling_reply* reply) {
+  if (hook.is_async) return pend(plugin, hooks, hook, std::move(info), ticket);
   ThreadGil gil;
   starling_decision decision = STARLING_ERROR;
   call_hook(plugin.context, hook, [&] {
@@ -142,8 +156,8 @@ starling_decision decide(PythonPlugin& plugin, const Hook& hook, std::shared_ptr
     }
     // A plain function that returned a coroutine: await it like an async hook.
     const bool queued = plugin.context.queue->post(
-        [&plugin, &hook, ticket, awaitable = std::move(result)]() mutable {
-          answer_when_done(plugin, hook, ticket, std::move(awaitable));
+        [&plugin, hooks, &hook, ticket, awaitable = std::move(result)]() mutable {
+          answer_when_done(plugin, hooks, hook, ticket, std::move(awaitable));
         });
     if (queued) {
       decision = STARLING_PENDING;
@@ -157,9 +171,11 @@ starling_decision decide(PythonPlugin& plugin, const Hook& hook, std::shared_ptr
 // Calls every `kind` hook with `info`; errors are logged, the others still run.
 template <typename Info>
 void notify(PythonPlugin& plugin, HookKind kind, std::shared_ptr<Info> info) {
+  const Hooks hooks = plugin.context.current_hooks();
+  if (!hooks || !hooks->registry.has(kind)) return;
   ThreadGil gil;
   py::object event = py::cast(std::move(info));
-  for (const Hook& hook : plugin.context.hooks.hooks(kind)) {
+  for (const Hook& hook : hooks->registry.hooks(kind)) {
     call_hook(plugin.context, hook, [&] { hook.function(event); });
   }
 }
@@ -211,8 +227,10 @@ starling_decision authenticate(void* state, const starling_auth_event* event,
                                starling_reply* reply) {
   return guarded([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const Hook& hook = plugin.context.hooks.hooks(HookKind::kAuthenticate).front();
-    return decide(plugin, hook, ConnectInfo::from(*event), event->ticket, true, reply);
+    const Hooks hooks = plugin.context.current_hooks();
+    const Hook* hook = single_hook(hooks, HookKind::kAuthenticate);
+    if (hook == nullptr) return STARLING_NEXT;
+    return decide(plugin, hooks, *hook, ConnectInfo::from(*event), event->ticket, true, reply);
   });
 }
 
@@ -220,9 +238,10 @@ starling_decision authorize_publish(void* state, const starling_publish_event* e
                                     starling_reply* reply) {
   return guarded([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const Hook& hook = plugin.context.hooks.hooks(HookKind::kAuthorizePublish).front();
-    if (!hook.matches(view(event->topic))) return STARLING_NEXT;
-    return decide(plugin, hook, MessageInfo::from(*event), event->ticket, true, reply);
+    const Hooks hooks = plugin.context.current_hooks();
+    const Hook* hook = single_hook(hooks, HookKind::kAuthorizePublish);
+    if (hook == nullptr || !hook->matches(view(event->topic))) return STARLING_NEXT;
+    return decide(plugin, hooks, *hook, MessageInfo::from(*event), event->ticket, true, reply);
   });
 }
 
@@ -230,8 +249,10 @@ starling_decision authorize_subscribe(void* state, const starling_subscribe_even
                                       starling_reply* reply) {
   return guarded([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const Hook& hook = plugin.context.hooks.hooks(HookKind::kAuthorizeSubscribe).front();
-    return decide(plugin, hook, SubscriptionInfo::from(*event), event->ticket, true, reply);
+    const Hooks hooks = plugin.context.current_hooks();
+    const Hook* hook = single_hook(hooks, HookKind::kAuthorizeSubscribe);
+    if (hook == nullptr) return STARLING_NEXT;
+    return decide(plugin, hooks, *hook, SubscriptionInfo::from(*event), event->ticket, true, reply);
   });
 }
 
@@ -239,9 +260,10 @@ starling_decision authorize_delivery(void* state, const starling_publish_event* 
                                      starling_reply* reply) {
   return guarded([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const Hook& hook = plugin.context.hooks.hooks(HookKind::kDeliver).front();
-    if (!hook.matches(view(event->topic))) return STARLING_NEXT;
-    return decide(plugin, hook, MessageInfo::from(*event), 0, false, reply);
+    const Hooks hooks = plugin.context.current_hooks();
+    const Hook* hook = single_hook(hooks, HookKind::kDeliver);
+    if (hook == nullptr || !hook->matches(view(event->topic))) return STARLING_NEXT;
+    return decide(plugin, hooks, *hook, MessageInfo::from(*event), 0, false, reply);
   });
 }
 
@@ -249,7 +271,9 @@ starling_decision on_publish(void* state, const starling_publish_event* event,
                              starling_reply* reply) {
   return guarded([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const HookRegistry& hooks = plugin.context.hooks;
+    const Hooks snapshot = plugin.context.current_hooks();
+    if (!snapshot) return STARLING_NEXT;
+    const HookRegistry& hooks = snapshot->registry;
     if (!hooks.any_matches(HookKind::kMessage, view(event->topic))) return STARLING_NEXT;
     std::shared_ptr<MessageInfo> message = MessageInfo::from(*event);
     std::optional<Verdict> dropped;
@@ -291,18 +315,22 @@ void on_message_dropped(void* state, const starling_drop_event* event) {
 void on_timer(void* state) {
   guarded_event([&] {
     PythonPlugin& plugin = plugin_of(state);
-    const std::vector<Hook>& hooks = plugin.context.hooks.hooks(HookKind::kEvery);
-    for (std::size_t index : plugin.timers.take_due(EveryTimers::Clock::now())) {
+    // The timers belong to the hooks in force: a reload starts new ones.
+    const Hooks snapshot = plugin.context.current_hooks();
+    if (!snapshot) return;
+    EveryTimers& timers = snapshot->timers;
+    const std::vector<Hook>& hooks = snapshot->registry.hooks(HookKind::kEvery);
+    for (std::size_t index : timers.take_due(EveryTimers::Clock::now())) {
       const Hook& hook = hooks[index];
       // Timers run on the Python thread, so a slow one never holds up the
       // broker's timer thread (shared by every plugin).
-      const bool queued = plugin.context.queue->post([&plugin, &hook, index] {
+      const bool queued = plugin.context.queue->post([&plugin, snapshot, &timers, &hook, index] {
         bool spawned = false;
         call_hook(plugin.context, hook, [&] {
           py::object result = hook.function();
           if (!is_awaitable(result)) return;
-          spawn(std::move(result), [&plugin, &hook, index](py::object task) {
-            plugin.timers.finished(index);
+          spawn(std::move(result), [&plugin, snapshot, &timers, &hook, index](py::object task) {
+            timers.finished(index);
             if (task.attr("cancelled")().cast<bool>()) return;
             py::object failure = task.attr("exception")();
             if (!failure.is_none()) {
@@ -311,10 +339,10 @@ void on_timer(void* state) {
           });
           spawned = true;
         });
-        if (!spawned) plugin.timers.finished(index);
+        if (!spawned) timers.finished(index);
       });
       if (!queued) {
-        plugin.timers.finished(index);
+        timers.finished(index);
         report_queue_full(plugin.context, hook);
       }
     }

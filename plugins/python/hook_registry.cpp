@@ -113,8 +113,4 @@ std::uint32_t HookRegistry::timer_period_ms() const {
   return period;
 }
 
-void HookRegistry::clear() {
-  for (std::vector<Hook>& same : hooks_) same.clear();
-}
-
 }  // namespace starling::plugins::python

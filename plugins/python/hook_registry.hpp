@@ -2,7 +2,8 @@
 // The Python functions a script registered with the starling decorators,
 // by kind. Filled while the scripts load (on the Python thread, GIL held)
 // and read-only afterwards, so broker threads read it without a lock; the
-// functions themselves are called only with the GIL.
+// functions themselves are called and dropped only with the GIL. Each load
+// (the start, each reload) fills a new one: see HookSet.
 #include <pybind11/pybind11.h>
 
 #include <array>
@@ -62,9 +63,6 @@ class HookRegistry {
   // The on_timer period that serves every `every` hook: the greatest
   // common divisor of their intervals; 0 when there are none.
   std::uint32_t timer_period_ms() const;
-
-  // Drops the functions. REQUIRES: the GIL; no hook call running.
-  void clear();
 
  private:
   std::array<std::vector<Hook>, kHookKinds> hooks_;

@@ -4,6 +4,8 @@
 #include <pybind11/stl.h>
 
 #include <future>
+#include <string>
+#include <utility>
 
 #include "python_error.hpp"
 
@@ -31,26 +33,25 @@ Result<std::unique_ptr<InterpreterThread>> InterpreterThread::start(
   auto queue = LoopQueue::create(kMaxQueuedJobs);
   if (!queue) return queue.error();
   context.queue = queue->get();
-  std::unique_ptr<InterpreterThread> thread(new InterpreterThread(context, std::move(*queue)));
+  std::unique_ptr<InterpreterThread> thread(
+      new InterpreterThread(context, std::move(*queue), std::move(scripts)));
 
   std::promise<Status> loaded;
   std::future<Status> result = loaded.get_future();
-  thread->thread_ = std::thread(
-      [self = thread.get(), scripts = std::move(scripts), loaded = std::move(loaded)]() mutable {
-        if (Status started = self->initialize_interpreter(); !started) {
-          loaded.set_value(started);
-          return;
-        }
-        Status ready = self->load_scripts_and_start_loop(scripts);
-        const bool loop_started = ready.ok();
-        if (ready) {
-          self->context_.loading = false;
-          loaded.set_value(ready);
-          self->run_loop();
-        }
-        self->finalize_interpreter(loop_started);
-        if (!loop_started) loaded.set_value(ready);
-      });
+  thread->thread_ = std::thread([self = thread.get(), loaded = std::move(loaded)]() mutable {
+    if (Status started = self->initialize_interpreter(); !started) {
+      loaded.set_value(started);
+      return;
+    }
+    Status ready = self->load_scripts_and_start_loop();
+    const bool loop_started = ready.ok();
+    if (ready) {
+      loaded.set_value(ready);
+      self->run_loop();
+    }
+    self->finalize_interpreter(loop_started);
+    if (!loop_started) loaded.set_value(ready);
+  });
   Status status = result.get();
   if (!status) {
     thread->thread_.join();
@@ -91,21 +92,59 @@ Status InterpreterThread::initialize_interpreter() {
   return {};
 }
 
-Status InterpreterThread::load_scripts_and_start_loop(const std::vector<std::string>& scripts) {
+Result<std::shared_ptr<HookSet>> InterpreterThread::load_scripts() {
+  std::shared_ptr<HookSet> hooks = new_hook_set();
+  context_.loading = &hooks->registry;
+  // Registering ends with the load, also when it throws.
+  std::unique_ptr<HookRegistry*, void (*)(HookRegistry**)> stop_registering(
+      &context_.loading, [](HookRegistry** loading) { *loading = nullptr; });
+  py::object failure = starling_module().attr("_load_scripts")(scripts_);
+  if (!failure.is_none()) {
+    auto [script, text] = failure.cast<std::pair<std::string, std::string>>();
+    return Error{0, "cannot load " + script + ":\n" + text};
+  }
+  return hooks;
+}
+
+Status InterpreterThread::load_scripts_and_start_loop() {
   try {
     py::module_ starling = starling_module();
     starling.attr("options") = context_.options;
-    for (const std::string& script : scripts) {
-      py::object failure = starling.attr("_load_script")(script);
-      if (!failure.is_none()) {
-        return Error{0, "cannot load " + script + ":\n" + failure.cast<std::string>()};
-      }
-    }
+    auto hooks = load_scripts();
+    if (!hooks) return hooks.error();
+    context_.replace_hooks(std::move(*hooks));
     starling.attr("_start_loop")(queue_->fd(), py::cpp_function([this] { run_jobs(); }));
   } catch (const py::error_already_set& e) {
     return Error{0, describe_python_error(e)};
   }
   return {};
+}
+
+Result<std::shared_ptr<HookSet>> InterpreterThread::reload(std::chrono::milliseconds timeout) {
+  using Loaded = Result<std::shared_ptr<HookSet>>;
+  // Only the job holds the promise, so a job dropped unrun (the Python
+  // thread stopping) breaks it; a load that outlasts `timeout` still has
+  // somewhere to put its result, dropped by whichever side is last (a
+  // HookSet takes the GIL to go).
+  auto loaded = std::make_shared<std::promise<Loaded>>();
+  std::future<Loaded> result = loaded->get_future();
+  const bool queued = queue_->post([this, loaded = std::move(loaded)] {
+    try {
+      loaded->set_value(load_scripts());
+    } catch (const py::error_already_set& e) {
+      loaded->set_value(Error{0, describe_python_error(e)});
+    }
+  });
+  if (!queued) return Error{0, "the Python thread is stopping or too far behind"};
+  if (result.wait_for(timeout) != std::future_status::ready) {
+    return Error{0, "the scripts did not finish loading within " +
+                        std::to_string(timeout.count() / 1000) + " s"};
+  }
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // the job was dropped unrun: stopping
+    return Error{0, "the Python thread stopped before the scripts were loaded"};
+  }
 }
 
 void InterpreterThread::run_loop() {
@@ -146,7 +185,7 @@ void InterpreterThread::finalize_interpreter(bool loop_started) {
                           "closing the asyncio loop failed:\n" + describe_python_error(e));
       }
     }
-    context_.hooks.clear();
+    context_.replace_hooks(nullptr);
   }
   py::finalize_interpreter();
 }

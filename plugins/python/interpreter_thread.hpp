@@ -5,6 +5,7 @@
 // the same thread that initialized it. Broker threads never wait for it:
 // they call plain hooks themselves (holding the GIL for the call) and hand
 // it work through its LoopQueue.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,12 +20,19 @@ namespace starling::plugins::python {
 class InterpreterThread {
  public:
   // Starts the thread and waits until the scripts have run, leaving the
-  // hooks in context.hooks and the queue in context.queue. An error (with
+  // hooks in context.current_hooks() and the queue in context.queue. An error (with
   // the Python traceback) when the interpreter could not start or a script
   // failed; the thread has then finalized the interpreter and ended.
   // REQUIRES: `context` outlives the returned object.
   static Result<std::unique_ptr<InterpreterThread>> start(std::vector<std::string> scripts,
                                                           PluginContext& context);
+  // Runs the scripts again, on the Python thread, each as a fresh module,
+  // into a new HookSet that is returned, not put in force: the caller
+  // swaps it in. An error (with the Python traceback) when a script fails,
+  // the Python thread is stopping, or loading took longer than `timeout`
+  // (then whatever it registers is dropped). Any thread but the Python one.
+  Result<std::shared_ptr<HookSet>> reload(std::chrono::milliseconds timeout);
+
   // Stops the loop (cancelling tasks still running, so pending answers are
   // never given), drops the hooks, finalizes the interpreter and joins.
   ~InterpreterThread();
@@ -32,17 +40,21 @@ class InterpreterThread {
   InterpreterThread& operator=(const InterpreterThread&) = delete;
 
  private:
-  InterpreterThread(PluginContext& context, std::unique_ptr<LoopQueue> queue)
-      : context_(context), queue_(std::move(queue)) {}
+  InterpreterThread(PluginContext& context, std::unique_ptr<LoopQueue> queue,
+                    std::vector<std::string> scripts)
+      : context_(context), queue_(std::move(queue)), scripts_(std::move(scripts)) {}
 
   Status initialize_interpreter();
-  Status load_scripts_and_start_loop(const std::vector<std::string>& scripts);
+  // REQUIRES: the Python thread, holding the GIL.
+  Result<std::shared_ptr<HookSet>> load_scripts();
+  Status load_scripts_and_start_loop();
   void run_loop();
   void run_jobs();
   void finalize_interpreter(bool loop_started);
 
   PluginContext& context_;
   std::unique_ptr<LoopQueue> queue_;
+  const std::vector<std::string> scripts_;
   std::thread thread_;
 };
 

@@ -1,18 +1,22 @@
 // The python plugin's C entry points: reads the options, starts the Python
 // thread (which runs the scripts) and registers exactly the hooks the
-// scripts asked for, so the broker never calls in for the others.
+// scripts asked for, so the broker never calls in for the others; reloads
+// the scripts on the broker's on_reload, within those hooks.
 // See README.md.
 #include "python_plugin.hpp"
 
 #include <Python.h>
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../common/topic_filter.hpp"
 #include "hook_calls.hpp"
 
 namespace starling::plugins::python {
@@ -20,6 +24,8 @@ namespace starling::plugins::python {
 namespace {
 
 PluginContext* g_active_context = nullptr;
+
+int on_reload(void* state) noexcept;
 
 std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
@@ -52,8 +58,19 @@ void make_libpython_global() {
   }
 }
 
+constexpr std::chrono::seconds kReloadTimeout{30};
+
+void start_timers(HookSet& hooks) {
+  std::vector<std::uint32_t> intervals;
+  for (const Hook& hook : hooks.registry.hooks(HookKind::kEvery)) {
+    intervals.push_back(hook.interval_ms);
+  }
+  hooks.timers.start(intervals, EveryTimers::Clock::now());
+}
+
 void register_hooks(PythonPlugin& plugin, starling_hooks& hooks) {
-  const HookRegistry& registry = plugin.context.hooks;
+  const std::shared_ptr<HookSet> loaded = plugin.context.current_hooks();
+  const HookRegistry& registry = loaded->registry;
   if (registry.has(HookKind::kAuthenticate)) hooks.authenticate = &authenticate;
   if (registry.has(HookKind::kAuthorizePublish)) hooks.authorize_publish = &authorize_publish;
   if (registry.has(HookKind::kAuthorizeSubscribe)) hooks.authorize_subscribe = &authorize_subscribe;
@@ -63,12 +80,14 @@ void register_hooks(PythonPlugin& plugin, starling_hooks& hooks) {
   if (registry.has(HookKind::kDisconnected)) hooks.on_disconnected = &on_disconnected;
   if (registry.has(HookKind::kMessageDropped)) hooks.on_message_dropped = &on_message_dropped;
   if (registry.has(HookKind::kEvery)) {
-    std::vector<std::uint32_t> intervals;
-    for (const Hook& hook : registry.hooks(HookKind::kEvery)) intervals.push_back(hook.interval_ms);
-    plugin.timers.start(intervals, EveryTimers::Clock::now());
+    start_timers(*loaded);
     hooks.on_timer = &on_timer;
     hooks.timer_interval_ms = registry.timer_period_ms();
   }
+  for (std::size_t kind = 0; kind < kHookKinds; ++kind) {
+    plugin.served[kind] = registry.has(static_cast<HookKind>(kind));
+  }
+  plugin.timer_period_ms = hooks.timer_interval_ms;
   // The broker's filters spare the calls for other topics; hook_calls.cpp
   // still matches each hook's own filters.
   plugin.topic_filters = registry.broker_topic_filters();
@@ -77,6 +96,80 @@ void register_hooks(PythonPlugin& plugin, starling_hooks& hooks) {
   }
   hooks.topic_filters = plugin.topic_filter_pointers.data();
   hooks.topic_filter_count = plugin.topic_filter_pointers.size();
+  // Always: a reload needs nothing the scripts registered.
+  hooks.on_reload = &on_reload;
+}
+
+std::string joined(const std::vector<std::string>& filters) {
+  std::string text;
+  for (const std::string& filter : filters) text += (text.empty() ? "'" : ", '") + filter + "'";
+  return text;
+}
+
+// The hooks, filters and timers are fixed at init (the ABI): warns about
+// what reloaded scripts registered beyond them, which takes a restart.
+void warn_beyond_init(const PythonPlugin& plugin, const HookRegistry& registry) {
+  const plugin::Host& host = plugin.context.host;
+  auto warn = [&host](const Hook& hook, const std::string& why) {
+    host.log(STARLING_LOG_WARN, std::string("python: reload: starling.") +
+                                    hook_kind_name(hook.kind) + " " + hook.where + ": " + why);
+  };
+  for (std::size_t index = 0; index < kHookKinds; ++index) {
+    const auto kind = static_cast<HookKind>(index);
+    for (const Hook& hook : registry.hooks(kind)) {
+      if (!plugin.served[index]) {
+        warn(hook, kind == HookKind::kEvery
+                       ? "never runs until a restart: the scripts had no every hook when "
+                         "the broker started, so it gives the plugin no timer"
+                       : std::string("never runs until a restart: the scripts had no ") +
+                             hook_kind_name(kind) +
+                             " hook when the broker started, so it never calls the plugin for it");
+        continue;
+      }
+      if (kind == HookKind::kEvery && hook.interval_ms % plugin.timer_period_ms != 0) {
+        warn(hook, "runs on the broker's " + std::to_string(plugin.timer_period_ms) +
+                       " ms timer set at the start, so only about every " +
+                       std::to_string(hook.interval_ms) + " ms; a restart makes it exact");
+      }
+      if (plugin.topic_filters.empty()) continue;  // the broker calls for every topic
+      if (hook.filters.empty() && (kind == HookKind::kAuthorizePublish ||
+                                   kind == HookKind::kDeliver || kind == HookKind::kMessage)) {
+        warn(hook,
+             "has no filter, but the broker calls the plugin only for topics matching the "
+             "filters of the start (" +
+                 joined(plugin.topic_filters) + "); other topics take a restart");
+      }
+      for (const std::string& filter : hook.filters) {
+        const bool covered = std::any_of(
+            plugin.topic_filters.begin(), plugin.topic_filters.end(),
+            [&filter](const std::string& outer) { return filter_covers(outer, filter); });
+        if (!covered) {
+          warn(hook,
+               "the broker calls the plugin only for topics matching the filters of the "
+               "start (" +
+                   joined(plugin.topic_filters) + "), not all of '" + filter +
+                   "': the others take a restart");
+        }
+      }
+    }
+  }
+}
+
+int reload(PythonPlugin& plugin) {
+  const plugin::Host& host = plugin.context.host;
+  auto loaded = plugin.interpreter->reload(kReloadTimeout);
+  if (!loaded) {
+    host.log(STARLING_LOG_ERROR,
+             "python: reload failed, the hooks loaded before stay: " + loaded.error().message);
+    return 1;
+  }
+  warn_beyond_init(plugin, (*loaded)->registry);
+  start_timers(**loaded);
+  // Calls already running finish with the old hooks; the last of them
+  // drops the old functions (under the GIL).
+  plugin.context.replace_hooks(std::move(*loaded));
+  host.log(STARLING_LOG_INFO, "python: reloaded the scripts");
+  return 0;
 }
 
 int init(const starling_host* host, starling_plugin* self, const starling_option* options,
@@ -114,6 +207,18 @@ int init(const starling_host* host, starling_plugin* self, const starling_option
   log.log(STARLING_LOG_INFO, loaded);
   *state = plugin.release();
   return 0;
+}
+
+// The C hook: nothing may cross the ABI.
+int on_reload(void* state) noexcept {
+  try {
+    return reload(*static_cast<PythonPlugin*>(state));
+  } catch (const std::exception& e) {
+    static_cast<PythonPlugin*>(state)->context.host.log(
+        STARLING_LOG_ERROR, std::string("python: reload failed: ") + e.what());
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing may cross the ABI
+  }
+  return 1;
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 #pragma once
 // One loaded python plugin: behind the state pointer the broker hands to
 // every hook. Built by starling_plugin_init (python_plugin.cpp).
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "every_timers.hpp"
 #include "interpreter_thread.hpp"
 #include "plugin_context.hpp"
 
@@ -15,8 +16,11 @@ struct PythonPlugin {
   PythonPlugin(const starling_host* host, starling_plugin* self) : context(host, self) {}
 
   PluginContext context;
-  EveryTimers timers;
-  // What hooks->topic_filters points into.
+  // What the plugin registered with the broker at init, fixed by the ABI
+  // for its lifetime: a reload's scripts are served only within it.
+  std::array<bool, kHookKinds> served{};  // by HookKind
+  std::uint32_t timer_period_ms = 0;      // 0: no on_timer
+  // What hooks->topic_filters points into (empty: every topic).
   std::vector<std::string> topic_filters;
   std::vector<const char*> topic_filter_pointers;
   // Last member: destroyed first, so Python is gone before what it uses.

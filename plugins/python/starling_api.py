@@ -127,9 +127,36 @@ _loop = None
 _tasks = set()  # asyncio keeps only weak references to tasks
 
 
-def _load_script(path):
+_script_modules = {}  # module name -> the module object of the last load
+
+
+def _load_scripts(paths):
+    """Runs the hook scripts in order, each as a fresh module (a reload
+    starts from an empty namespace); returns None, or (path, error text)
+    for the first that failed, with sys.modules then as it was."""
+    saved = {}
+    for path in paths:
+        name = _os.path.splitext(_os.path.basename(path))[0]
+        if name not in saved:
+            saved[name] = (_sys.modules.get(name), _script_modules.get(name))
+        failure = _load_script(path, name)
+        if failure is not None:
+            for name, (module, script) in saved.items():
+                if _sys.modules.get(name) is not module:
+                    if module is None:
+                        _sys.modules.pop(name, None)
+                    else:
+                        _sys.modules[name] = module
+                if script is None:
+                    _script_modules.pop(name, None)
+                else:
+                    _script_modules[name] = script
+            return path, failure
+    return None
+
+
+def _load_script(path, name):
     """Runs one hook script as a module; returns None, or the error text."""
-    name = _os.path.splitext(_os.path.basename(path))[0]
     try:
         with open(path, "rb") as source:
             code = compile(source.read(), path, "exec")
@@ -138,7 +165,11 @@ def _load_script(path):
             _sys.path.insert(0, directory)  # a script may import modules beside it
         module = _types.ModuleType(name)
         module.__file__ = path
-        _sys.modules.setdefault(name, module)
+        # Replaces the script's module of an earlier load, never a module
+        # of the same name imported otherwise (a script named json.py).
+        if _sys.modules.get(name) is _script_modules.get(name):
+            _sys.modules[name] = module
+            _script_modules[name] = module
         exec(code, module.__dict__)
     except BaseException as failure:  # noqa: B902: SystemExit too must not end the broker
         # This function's own frame is noise to the script's author.

@@ -245,18 +245,18 @@ void bind_host(py::module_& m) {
       },
       py::arg("client_id"), py::arg("send_will") = false,
       "Disconnects a client (v5 reason 0x98); False when it is not connected.");
-  m.def("_register",
-        [](const std::string& kind, py::object function, std::vector<std::string> filters,
-           std::uint32_t interval_ms, bool is_async, std::string where) {
-          PluginContext& context = running_context();
-          if (!context.loading) {
-            throw std::runtime_error("hooks are registered while the script loads, not later (" +
-                                     where + ")");
-          }
-          Status added = context.hooks.add(Hook{parse_kind(kind), std::move(function), is_async,
-                                                std::move(filters), interval_ms, std::move(where)});
-          if (!added) throw py::value_error(added.error().message);
-        });
+  m.def("_register", [](const std::string& kind, py::object function,
+                        std::vector<std::string> filters, std::uint32_t interval_ms, bool is_async,
+                        std::string where) {
+    PluginContext& context = running_context();
+    if (context.loading == nullptr) {
+      throw std::runtime_error("hooks are registered while the script loads, not later (" + where +
+                               ")");
+    }
+    Status added = context.loading->add(Hook{parse_kind(kind), std::move(function), is_async,
+                                             std::move(filters), interval_ms, std::move(where)});
+    if (!added) throw py::value_error(added.error().message);
+  });
 }
 
 }  // namespace
