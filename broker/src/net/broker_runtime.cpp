@@ -168,13 +168,15 @@ void BrokerRuntime::stop() {
   // the (stopped) workers they post to must still exist.
   core_->set_plugins(nullptr);
   plugins_.reset();
-  listeners_.clear();
-  workers_.clear();
+  // The flush is a barrier: every write completion before it has run, and
+  // those post to the workers' executors, which must still exist.
   if (core_->store() != nullptr) {
     if (auto flushed = core_->store()->flush(); !flushed.ok()) {
       STARLING_LOG(kError) << "storage: final flush failed: " << flushed.error().message;
     }
   }
+  listeners_.clear();
+  workers_.clear();
   {
     std::lock_guard lock(stop_mutex_);
     stopped_ = true;
