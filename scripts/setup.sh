@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libssl-dev librocksdb-dev libtoml11-dev
   pybind11-dev python3-dev
   libgtest-dev libgmock-dev
+  clang libclang-rt-14-dev llvm-14   # libFuzzer, and llvm-symbolizer for its reports
   libpaho-mqtt-dev libpaho-mqttpp-dev
   mosquitto mosquitto-clients python3-paho-mqtt
   chromium   # the browser WebSocket test (tests/interop/browser)
