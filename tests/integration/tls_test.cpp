@@ -262,6 +262,21 @@ TEST_F(TlsTest, UnreadableCertificateFilesStopTheBrokerNamingTheFile) {
   EXPECT_THAT(started.error().message, ::testing::HasSubstr("mismatch"));
 }
 
+TEST_F(TlsTest, ACipherListWithNothingUsableStopsTheBrokerNamingIt) {
+  Options options = TestBroker::default_options();
+  ListenerOptions tls;
+  tls.type = "tls";
+  tls.bind = "127.0.0.1:0";
+  tls.cert_file = certificates_.server().cert;
+  tls.key_file = certificates_.server().key;
+  tls.ciphers = "NO-SUCH-CIPHER:ALSO-MISSING";
+  options.listeners.push_back(tls);
+  auto started = Broker::start(options);
+  ASSERT_FALSE(started.ok());
+  EXPECT_THAT(started.error().message, ::testing::HasSubstr("ciphers 'NO-SUCH-CIPHER:ALSO-MISSING'"));
+  EXPECT_THAT(started.error().message, ::testing::HasSubstr("no usable cipher"));
+}
+
 TEST_F(TlsTest, Tls13OnlyListenerRefusesTls12Clients) {
   start_with_tls([](ListenerOptions& tls) { tls.tls_min_version = "1.3"; });
   EXPECT_TRUE(connect_accepted(nullptr));
