@@ -1,14 +1,58 @@
 // The starling executable: options from the config file and command line,
-// then the broker until SIGINT or SIGTERM (SIGHUP reloads TLS certificates and plugins).
+// then the broker until SIGINT or SIGTERM. SIGHUP rereads the config (logging
+// takes effect, other changes are named as needing a restart) and reloads
+// TLS certificates and plugins.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
+#include <string>
+#include <vector>
 
 #include "config/command_line.hpp"
+#include "config/config_changes.hpp"
+#include "config/log_settings.hpp"
 #include "starling/broker.hpp"
 #include "starling/version.hpp"
 #include "util/log.hpp"
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+// Applies what can change at run time; `running` follows what was applied.
+void reread_config(const starling::CommandLine& command_line, starling::Options& running) {
+  using namespace starling;
+  auto reread = resolve_options(command_line);
+  if (!reread.ok()) {
+    STARLING_LOG(kError) << "config reload failed, the running configuration stays: "
+                         << reread.error().message;
+    return;
+  }
+  ConfigChanges changes = compare_options(running, reread.value());
+  if (auto applied = apply_log_settings(reread.value()); !applied.ok()) {
+    STARLING_LOG(kError) << "config reload: " << applied.error().message;
+    return;
+  }
+  running.log_level = reread->log_level;
+  running.log_levels = reread->log_levels;
+  running.log_format = reread->log_format;
+  if (changes.applied.empty()) {
+    STARLING_LOG(kInfo) << "config reread: no change that applies at run time";
+  } else {
+    STARLING_LOG(kInfo) << "config reread, applied: " << joined(changes.applied);
+  }
+  if (!changes.need_restart.empty()) {
+    STARLING_LOG(kWarn) << "config changes that need a restart (not applied): "
+                        << joined(changes.need_restart);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace starling;
@@ -40,6 +84,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  Options running = options.value();
   auto broker = Broker::start(std::move(options).value());
   if (!broker.ok()) {
     std::cerr << "starling: " << broker.error().message << "\n";
@@ -47,7 +92,8 @@ int main(int argc, char** argv) {
   }
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
-    STARLING_LOG(kInfo) << "received SIGHUP: reloading TLS certificates and plugins";
+    STARLING_LOG(kInfo) << "received SIGHUP: rereading the config, reloading TLS certificates and plugins";
+    reread_config(*command_line, running);
     if (broker.value()->reload_certificates().ok()) STARLING_LOG(kInfo) << "certificates reloaded";
     if (broker.value()->reload_plugins().ok()) STARLING_LOG(kInfo) << "plugins reloaded";
   }

@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <regex>
 
 #include "starling_process.hpp"
 
@@ -14,12 +13,6 @@ namespace starling::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-int port_from_log(const std::string& line) {
-  std::smatch m;
-  if (!std::regex_search(line, m, std::regex(R"(listening on tcp://127\.0\.0\.1:(\d+))"))) return 0;
-  return std::stoi(m[1]);
-}
 
 std::string temp_file(const std::string& contents) {
   char path[] = "/tmp/starling-test-XXXXXX.toml";

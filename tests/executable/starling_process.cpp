@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <regex>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -145,6 +146,12 @@ std::string read_bytes(int fd, std::size_t n, std::chrono::milliseconds timeout)
     result.append(buffer, static_cast<std::size_t>(got));
   }
   return result;
+}
+
+int port_from_log(const std::string& line) {
+  std::smatch m;
+  if (!std::regex_search(line, m, std::regex(R"(listening on tcp://127\.0\.0\.1:(\d+))"))) return 0;
+  return std::stoi(m[1]);
 }
 
 }  // namespace starling::test

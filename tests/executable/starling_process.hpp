@@ -41,6 +41,9 @@ class StarlingProcess {
   int status_ = -1;
 };
 
+// The port of a "listening on tcp://127.0.0.1:PORT" log line; 0 if none.
+int port_from_log(const std::string& line);
+
 // A blocking loopback TCP socket for short raw exchanges.
 int connect_loopback(int port);
 void send_all(int fd, const std::string& bytes);

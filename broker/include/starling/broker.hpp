@@ -12,7 +12,7 @@
 namespace starling {
 
 struct Endpoint {
-  std::string type;  // "tcp", "tls", "ws", "wss" or "unix"
+  std::string type;  // "tcp", "tls", "ws", "wss", "unix", or "http" (metrics and admin API)
   std::string host;  // for "unix", the socket path
   std::uint16_t port = 0;  // the real port, also when the config said 0; 0 for "unix"
 };
@@ -25,7 +25,8 @@ class Broker {
 
   virtual ~Broker() = default;  // stops the broker if still running
 
-  // The listeners actually bound, in configuration order.
+  // The listeners actually bound, in configuration order, then the HTTP
+  // listener when options.http.enabled.
   virtual std::vector<Endpoint> endpoints() const = 0;
 
   // Reloads every TLS listener's certificate, key and CA files (the

@@ -36,6 +36,8 @@ struct ListenerOptions {
   bool use_identity_as_username = false;  // Default: false
   std::string tls_min_version = "1.2";  // Default: "1.2"; or "1.3"
   std::string ciphers;                  // OpenSSL list for TLS 1.2; Default: "" (OpenSSL's)
+
+  bool operator==(const ListenerOptions&) const = default;
 };
 
 // Protocol behaviour advertised to and enforced on clients.
@@ -50,6 +52,8 @@ struct MqttOptions {
   bool allow_zero_length_client_id = true;
   bool queue_qos0_offline = false;              // queue QoS 0 for offline sessions
   std::uint32_t max_session_expiry = 0xFFFFFFFF;  // seconds; caps the client's request
+
+  bool operator==(const MqttOptions&) const = default;
 };
 
 // Resource bounds per client.
@@ -71,6 +75,8 @@ struct LimitOptions {
   std::uint64_t publish_bytes_rate = 0;         // PUBLISH bytes a second per client; 0: no limit
   std::uint16_t max_topic_length = 65535;       // bytes of a topic name or filter
   std::uint16_t max_topic_levels = 128;         // '/'-separated levels of a topic or filter
+
+  bool operator==(const LimitOptions&) const = default;
 };
 
 // Where and how durably state is kept (see docs/configuration.md).
@@ -80,6 +86,8 @@ struct StorageOptions {
   // "memory": nothing on disk; state is lost on exit.
   std::string durability = "sync";     // Default: "sync"
   std::uint32_t batched_flush_ms = 100;  // Default: 100 (batched mode only)
+
+  bool operator==(const StorageOptions&) const = default;
 };
 
 // One [[plugins]] entry, in chain order (see docs/configuration.md).
@@ -92,6 +100,24 @@ struct PluginOptions {
   // What a hook that reports an error counts as: "deny", or "next" to let
   // the next plugin decide.
   std::string on_error = "deny";  // Default: "deny"
+
+  bool operator==(const PluginOptions&) const = default;
+};
+
+// The HTTP listener: Prometheus metrics at /metrics and, with an
+// admin_token, the admin API under /api/v1/ (see docs/configuration.md).
+struct HttpOptions {
+  bool enabled = false;  // Default: false (true when the config has an [http] section)
+  // HOST:PORT (port 0 picks a free port; Broker::endpoints() has the real one).
+  std::string bind = "127.0.0.1:8080";  // Default: "127.0.0.1:8080"
+  // Requests to /api/v1/ must carry "Authorization: Bearer <admin_token>".
+  std::string admin_token;              // Default: "" (the admin API is off)
+  std::uint32_t max_connections = 32;   // Default: 32 open at once
+  std::uint32_t max_body_size = 1024 * 1024;  // Default: 1 MiB of request body
+  // A request must arrive whole within this time; idle connections close after it.
+  std::uint32_t request_timeout_ms = 10000;  // Default: 10000
+
+  bool operator==(const HttpOptions&) const = default;
 };
 
 struct Options {
@@ -99,10 +125,23 @@ struct Options {
   std::string data_dir = "./data";
   unsigned threads = 0;                    // 0: one per core
   std::string log_level = "info";          // trace, debug, info, warn, error, off
+  // Per-subsystem levels over log_level: {"storage", "debug"}, ... Subsystems:
+  // broker, net, mqtt, session, routing, storage, config, plugins, http, sys.
+  std::vector<std::pair<std::string, std::string>> log_levels;  // Default: none
+  std::string log_format = "text";         // Default: "text" ("json": one JSON object per line)
   MqttOptions mqtt;
   LimitOptions limits;
   StorageOptions storage;
   std::vector<PluginOptions> plugins;  // Default: none
+  // Seconds between publications of the $SYS/broker/... statistics (retained,
+  // like Mosquitto's); 0 turns the $SYS/broker tree off, version included.
+  std::uint32_t sys_interval = 10;     // Default: 10
+  // Publish $SYS/clients/<client id>/connected and .../disconnected for every
+  // client (see docs/configuration.md for the payloads and topic escaping).
+  bool presence_events = true;         // Default: true
+  HttpOptions http;                    // Default: off
+
+  bool operator==(const Options&) const = default;
 };
 
 }  // namespace starling

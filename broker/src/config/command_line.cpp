@@ -61,6 +61,12 @@ Status set_log_level(std::string_view value, CommandLine& command_line) {
   return {};
 }
 
+Status set_log_format(std::string_view value, CommandLine& command_line) {
+  if (Status valid = check_log_format(value); !valid) return valid;
+  command_line.log_format = std::string(value);
+  return {};
+}
+
 Status set_help(std::string_view, CommandLine& command_line) {
   command_line.help = true;
   return {};
@@ -91,6 +97,8 @@ const std::vector<Flag>& all_flags() {
          &set_threads},
         {"--log-level", "", "LEVEL",
          "one of " + log_level_list() + " (default: " + defaults.log_level + ")", &set_log_level},
+        {"--log-format", "", "FORMAT",
+         "text or json (default: " + defaults.log_format + ")", &set_log_format},
         {"--help", "-h", "", "print this help and exit", &set_help},
         {"--version", "", "", "print the version and exit", &set_version},
     };
@@ -180,6 +188,7 @@ Result<Options> resolve_options(const CommandLine& command_line) {
   if (command_line.data_dir) options.data_dir = *command_line.data_dir;
   if (command_line.threads) options.threads = *command_line.threads;
   if (command_line.log_level) options.log_level = *command_line.log_level;
+  if (command_line.log_format) options.log_format = *command_line.log_format;
   return options;
 }
 

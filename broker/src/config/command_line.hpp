@@ -22,6 +22,7 @@ struct CommandLine {
   std::optional<std::string> data_dir;     // --data-dir
   std::optional<unsigned> threads;         // --threads
   std::optional<std::string> log_level;    // --log-level
+  std::optional<std::string> log_format;   // --log-format
   bool help = false;                       // --help / -h: print usage_text() and exit
   bool version = false;                    // --version: print the version and exit
 };

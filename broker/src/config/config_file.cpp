@@ -25,6 +25,9 @@
 namespace starling {
 namespace {
 
+// One day: a longer $SYS interval is almost surely a typo (milliseconds?).
+constexpr std::uint64_t kMaxSysInterval = 86400;
+
 // TOML integers are signed 64-bit, so no config value can exceed this.
 template <typename T>
 constexpr std::uint64_t kLargest = std::min<std::uint64_t>(
@@ -109,6 +112,14 @@ constexpr std::array kListenerFields = {
     text("ciphers", &ListenerOptions::ciphers, nullptr),
 };
 
+constexpr std::array kHttpFields = {
+    text("bind", &HttpOptions::bind, &check_http_bind),
+    text("admin_token", &HttpOptions::admin_token, &check_admin_token),
+    integer("max_connections", &HttpOptions::max_connections, 1),
+    integer("max_body_size", &HttpOptions::max_body_size, 1),
+    integer("request_timeout_ms", &HttpOptions::request_timeout_ms, 1),
+};
+
 // A value as the user wrote it, for "got ..." in messages.
 std::string describe(const toml::value& value) {
   switch (value.type()) {
@@ -167,6 +178,18 @@ class ConfigReader {
       if (auto level = read_string(value, key)) {
         if (check(value, key, check_log_level(*level))) options.log_level = std::move(*level);
       }
+    } else if (key == "log_format") {
+      if (auto format = read_string(value, key)) {
+        if (check(value, key, check_log_format(*format))) options.log_format = std::move(*format);
+      }
+    } else if (key == "log_levels") {
+      read_log_levels(value, options.log_levels);
+    } else if (key == "sys_interval") {
+      if (auto seconds = read_integer(value, key, 0, kMaxSysInterval)) {
+        options.sys_interval = static_cast<std::uint32_t>(*seconds);
+      }
+    } else if (key == "presence_events") {
+      if (auto flag = read_bool(value, key)) options.presence_events = *flag;
     } else if (key == "listeners") {
       read_listeners(value, options.listeners);
     } else if (key == "mqtt") {
@@ -177,6 +200,9 @@ class ConfigReader {
       read_storage(value, options.storage);
     } else if (key == "plugins") {
       read_plugins(value, options.plugins);
+    } else if (key == "http") {
+      options.http.enabled = true;  // the section alone turns the listener on
+      read_section(value, key, kHttpFields, options.http);
     } else {
       report_unknown(value, key, known_keys());
     }
@@ -206,6 +232,21 @@ class ConfigReader {
     for (const toml::value& element : value.as_array()) {
       const std::string path = "plugins[" + std::to_string(plugins.size()) + "]";
       plugins.push_back(read_plugin(element, path));
+    }
+  }
+
+  void read_log_levels(const toml::value& value,
+                       std::vector<std::pair<std::string, std::string>>& levels) {
+    if (!value.is_table()) {
+      report(value, "log_levels", "expected a table of subsystem = \"level\", got " + describe(value));
+      return;
+    }
+    for (const auto& [name, field] : value.as_table()) {
+      const std::string key = "log_levels." + name;
+      if (!check(field, key, check_log_subsystem(name))) continue;
+      if (auto level = read_string(field, key)) {
+        if (check(field, key, check_log_level(*level))) levels.emplace_back(name, std::move(*level));
+      }
     }
   }
 
@@ -459,6 +500,12 @@ class ConfigReader {
                                       "mqtt",     "limits",  "storage",   "plugins"};
       for (const auto& field : kMqttFields) all.push_back("mqtt." + std::string(field.name));
       for (const auto& field : kLimitFields) all.push_back("limits." + std::string(field.name));
+      all.push_back("log_format");
+      all.push_back("log_levels");
+      all.push_back("sys_interval");
+      all.push_back("presence_events");
+      all.push_back("http");
+      for (const auto& field : kHttpFields) all.push_back("http." + std::string(field.name));
       return all;
     }();
     return keys;

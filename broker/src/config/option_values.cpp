@@ -37,6 +37,24 @@ Status check_log_level(std::string_view level) {
   return config_error("expected one of " + log_level_list() + ", got '" + std::string(level) + "'");
 }
 
+Status check_log_format(std::string_view format) {
+  log::Format parsed;
+  if (log::parse_format(format, &parsed)) return {};
+  return config_error("expected \"text\" or \"json\", got '" + std::string(format) + "'");
+}
+
+Status check_log_subsystem(std::string_view subsystem) {
+  log::Subsystem parsed;
+  if (log::parse_subsystem(subsystem, &parsed)) return {};
+  std::string names;
+  for (std::size_t i = 0; i < log::kSubsystemCount; ++i) {
+    if (!names.empty()) names += ", ";
+    names += log::subsystem_name(static_cast<log::Subsystem>(i));
+  }
+  return config_error("unknown log subsystem '" + std::string(subsystem) + "' (one of " + names +
+                      ")");
+}
+
 Status check_listener_type(std::string_view type) {
   if (contains(kListenerTypes, type)) return {};
   return config_error("unknown listener type '" + std::string(type) +
@@ -111,6 +129,29 @@ Status check_queue_full_policy(std::string_view policy) {
 Status check_data_dir(std::string_view dir) {
   if (!dir.empty()) return {};
   return config_error("must not be empty");
+}
+
+Status check_http_bind(std::string_view bind) {
+  if (auto parsed = parse_bind_address(bind); !parsed.ok()) return parsed.error();
+  return {};
+}
+
+Status check_admin_token(std::string_view token) {
+  for (char c : token) {
+    if (c <= ' ' || c > '~') {
+      return config_error("an admin token is printable ASCII without spaces");
+    }
+  }
+  return {};
+}
+
+Status check_http(const HttpOptions& http) {
+  if (auto bind = check_http_bind(http.bind); !bind.ok()) return bind;
+  if (auto token = check_admin_token(http.admin_token); !token.ok()) return token;
+  if (http.max_connections == 0 || http.max_body_size == 0 || http.request_timeout_ms == 0) {
+    return config_error("max_connections, max_body_size and request_timeout_ms must be above 0");
+  }
+  return {};
 }
 
 }  // namespace starling

@@ -28,6 +28,12 @@ std::string log_level_list();
 // OK if `level` is a log level name (one of kLogLevels; case-sensitive).
 Status check_log_level(std::string_view level);
 
+// OK if `format` is "text" or "json".
+Status check_log_format(std::string_view format);
+
+// OK if `subsystem` names a log subsystem (log::parse_subsystem).
+Status check_log_subsystem(std::string_view subsystem);
+
 // OK if `type` is one of kListenerTypes.
 Status check_listener_type(std::string_view type);
 
@@ -55,5 +61,15 @@ Status check_durability(std::string_view mode);
 
 // OK if `policy` is one of kQueueFullPolicies.
 Status check_queue_full_policy(std::string_view policy);
+
+// OK if `bind` is HOST:PORT for the HTTP listener (as parse_bind_address).
+Status check_http_bind(std::string_view bind);
+
+// OK if `token` can be sent in an Authorization header: printable ASCII
+// without spaces (empty: the admin API is off).
+Status check_admin_token(std::string_view token);
+
+// OK if the [http] options fit together (each of the above, and limits > 0).
+Status check_http(const HttpOptions& http);
 
 }  // namespace starling

@@ -93,6 +93,14 @@ void BrokerCore::forget_session(const Session& session) {
   if (it != sessions_.end() && it->second.get() == &session) sessions_.erase(it);
 }
 
+std::vector<SessionPtr> BrokerCore::sessions() const {
+  std::lock_guard lock(sessions_mutex_);
+  std::vector<SessionPtr> all;
+  all.reserve(sessions_.size());
+  for (const auto& entry : sessions_) all.push_back(entry.second);
+  return all;
+}
+
 std::size_t BrokerCore::session_count() const {
   std::lock_guard lock(sessions_mutex_);
   return sessions_.size();
@@ -195,9 +203,42 @@ void BrokerCore::retain(const MessagePtr& message, storage::WriteBatch* batch) {
 
 std::vector<MessagePtr> BrokerCore::retained_matching(std::string_view filter) const {
   std::vector<MessagePtr> found;
+  const auto add = [&](std::string_view, const MessagePtr& m) { found.push_back(m); };
   std::shared_lock lock(retained_mutex_);
-  retained_.match(filter, [&](std::string_view, const MessagePtr& m) { found.push_back(m); });
+  retained_.match(filter, add);
+  // Only a filter that names its '$' first level can match a $SYS topic.
+  if (filter.starts_with('$')) sys_retained_.match(filter, add);
   return found;
+}
+
+void BrokerCore::publish_sys(const MessagePtr& message, Shard& shard) {
+  if (message->retain) {
+    std::unique_lock lock(retained_mutex_);
+    if (message->payload.empty()) {
+      sys_retained_.erase(message->topic);
+    } else {
+      sys_retained_.set(message->topic, message);
+    }
+  }
+  shard.route(message);
+}
+
+bool BrokerCore::clear_sys_retained(const MessagePtr& message, Shard& shard) {
+  {
+    std::unique_lock lock(retained_mutex_);
+    bool same = false;
+    sys_retained_.match(message->topic, [&](std::string_view, const MessagePtr& kept) {
+      same = kept == message;
+    });
+    if (!same) return false;
+    sys_retained_.erase(message->topic);
+  }
+  auto cleared = std::make_shared<Message>();
+  cleared->topic = message->topic;
+  cleared->qos = message->qos;
+  cleared->retain = true;
+  shard.route(cleared);
+  return true;
 }
 
 std::size_t BrokerCore::retained_count() const {
@@ -207,7 +248,8 @@ std::size_t BrokerCore::retained_count() const {
 
 void BrokerCore::publish_will(const protocol::Will& will, const std::string& client_id,
                               Shard& shard) {
-  STARLING_LOG(kDebug) << "client '" << client_id << "': publishing will on '" << will.topic << "'";
+  const log::ClientContext log_scope(0, &client_id);
+  STARLING_LOG(kDebug) << "publishing will on '" << will.topic << "'";
   MessagePtr message = make_will_message(will, client_id, SteadyClock::now());
   if (message->retain) retain(message);
   shard.route(message);

@@ -26,6 +26,8 @@
 
 namespace starling {
 
+class SysTopics;
+
 struct SubscriptionChange {
   bool add = true;
   std::string share_group;  // empty: an ordinary subscription
@@ -82,6 +84,8 @@ class BrokerCore {
   // The session registered under `client_id`, if any.
   SessionPtr find_session(const std::string& client_id) const;
   std::size_t session_count() const;
+  // Every registered session, in no particular order (for the admin API).
+  std::vector<SessionPtr> sessions() const;
   // A client id for a client that sent none (unique in this process).
   std::string assign_client_id();
 
@@ -100,8 +104,27 @@ class BrokerCore {
   // store write goes into `batch` when given (so a publisher can wait for
   // it), else it is submitted at once.
   void retain(const MessagePtr& message, storage::WriteBatch* batch = nullptr);
+  // Client-retained messages and the broker's own $SYS ones alike.
   std::vector<MessagePtr> retained_matching(std::string_view filter) const;
+  // Retained messages that clients published (the broker's $SYS ones are
+  // not counted).
   std::size_t retained_count() const;
+
+  // --- broker-generated $SYS messages (sys_topics.hpp, presence) ---
+  // Publishes `message` (a $SYS topic, no origin client) from `shard`'s
+  // thread: kept, when it is retained, as the topic's retained message in
+  // memory only (a restart must not bring back stale figures or presence),
+  // and routed to subscribers. REQUIRES: `shard`'s thread.
+  void publish_sys(const MessagePtr& message, Shard& shard);
+  // Clears the retained message of `message->topic` if it is still
+  // `message` itself (a later one of the same topic stays), and tells the
+  // subscribers with an empty retained message. False: nothing cleared.
+  // REQUIRES: `shard`'s thread.
+  bool clear_sys_retained(const MessagePtr& message, Shard& shard);
+  // Setup: the $SYS/broker publisher (null: none), driven by shard 0's tick.
+  // Owned by the runtime, which keeps it until every worker has stopped.
+  void set_sys_topics(SysTopics* sys_topics) { sys_topics_ = sys_topics; }
+  SysTopics* sys_topics() const { return sys_topics_; }
 
   // Publishes a will (or any broker-originated message) from `shard`'s thread.
   void publish_will(const protocol::Will& will, const std::string& client_id, Shard& shard);
@@ -121,6 +144,8 @@ class BrokerCore {
 
   mutable std::shared_mutex retained_mutex_;
   routing::RetainedTree<MessagePtr> retained_;
+  routing::RetainedTree<MessagePtr> sys_retained_;  // publish_sys(); never stored
+  SysTopics* sys_topics_ = nullptr;
 };
 
 }  // namespace starling

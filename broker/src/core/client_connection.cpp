@@ -5,6 +5,7 @@
 
 #include "core/broker_core.hpp"
 #include "core/drop_events.hpp"
+#include "core/presence.hpp"
 #include "core/shard.hpp"
 #include "protocol/encoder.hpp"
 #include "protocol/reason_code_rules.hpp"
@@ -21,6 +22,12 @@ namespace {
 
 constexpr std::uint32_t kNoExpiry = 0xFFFFFFFF;
 constexpr std::size_t kMaxOutboundAliases = 1024;
+
+// The broker's own tree ($SYS/broker statistics, $SYS/clients presence):
+// clients may subscribe to it but not publish into it (as with Mosquitto).
+bool is_broker_topic(std::string_view topic) {
+  return topic == "$SYS" || topic.starts_with("$SYS/");
+}
 
 // Seconds until `at`, rounded up, at least 1 (0 would mean "no expiry").
 std::uint32_t seconds_until(TimePoint at, TimePoint now) {
@@ -50,6 +57,8 @@ ClientConnection::ClientConnection(Shard& shard, Transport& transport, std::uint
 }
 
 ClientConnection::~ClientConnection() {
+  // No presence event: the event loop is going away with nothing to route on.
+  if (counted_connected_) core_.stats().client_detached();
   if (!closed_) {
     // The event loop is being torn down: leave the session consistent.
     closed_ = true;
@@ -65,6 +74,8 @@ ClientConnection::~ClientConnection() {
 // --- input ---------------------------------------------------------------
 
 void ClientConnection::on_bytes(std::span<const std::uint8_t> bytes, TimePoint now) {
+  const log::ClientContext log_scope = log_context();
+  BrokerStats::add(core_.stats().bytes_received, bytes.size());
   if (closed_ || state_ == State::kClosing) return;
   if (buffering_input() || !input_.empty()) {
     input_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -104,6 +115,7 @@ void ClientConnection::process_input(std::span<const std::uint8_t> bytes, TimePo
     auto body = rest.subspan(frame.header_size, frame.remaining_length);
     offset += frame.size();
     last_received_ = now;
+    BrokerStats::add(core_.stats().packets_received);
     if (!handle_frame(frame, body, now)) return;
     if (frame.type() == protocol::PacketType::kPublish && rate_limits_ &&
         over_publish_rate(frame.size(), now)) {
@@ -122,8 +134,7 @@ bool ClientConnection::handle_frame(const protocol::Frame& frame,
                                     std::span<const std::uint8_t> body, TimePoint now) {
   if (state_ == State::kAwaitConnect) {
     if (frame.type() != protocol::PacketType::kConnect) {
-      STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
-                          << ": first packet is not CONNECT; closing";
+      STARLING_LOG(kInfo) << transport_.peer() << ": first packet is not CONNECT; closing";
       close_transport();
       return false;
     }
@@ -135,8 +146,7 @@ bool ClientConnection::handle_frame(const protocol::Frame& frame,
       if (reason == ReasonCode::kUnsupportedProtocolVersion || version_ == Version::kV5) {
         refuse_connect(reason, connect.error().message);
       } else {
-        STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
-                            << ": bad CONNECT: " << connect.error().message;
+        STARLING_LOG(kInfo) << transport_.peer() << ": bad CONNECT: " << connect.error().message;
         close_transport();
       }
       return false;
@@ -243,6 +253,10 @@ bool ClientConnection::handle_connect(protocol::Connect connect, TimePoint now) 
   if (connect.will && !listener_.mount_point.empty()) {
     connect.will->topic.insert(0, listener_.mount_point);
   }
+  if (connect.will && is_broker_topic(connect.will->topic)) {
+    refuse_connect(ReasonCode::kNotAuthorized, "$SYS topics are the broker's; no will there");
+    return false;
+  }
   username_ = connect.username;
   const plugin_host::PluginHost* plugins = core_.plugins();
   if (plugins != nullptr && plugins->has_authenticate()) {
@@ -277,9 +291,9 @@ bool ClientConnection::accept_connect(protocol::Connect connect, TimePoint now) 
     client_topic_alias_maximum_ = connect.properties.topic_alias_maximum.value_or(0);
   }
   connect_will_ = std::move(connect.will);
+  connect_clean_start_ = connect.clean_start;
 
-  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '"
-                      << client_id_ << "' connected (v"
+  STARLING_LOG(kInfo) << transport_.peer() << " connected (v"
                       << (version_ == Version::kV5 ? "5" : version_ == Version::kV311 ? "3.1.1" : "3.1")
                       << ", keep-alive " << keep_alive_ << "s, "
                       << (connect.clean_start ? "clean start" : "resume") << ")";
@@ -315,6 +329,7 @@ void ClientConnection::claim_session(bool clean_start, TimePoint now) {
       // It expired, was replaced, or ended with its connection: start over.
       here->executor().post([weak, clean_start] {
         if (auto self = weak.lock(); self && !self->closed_) {
+          const log::ClientContext log_scope = self->log_context();
           self->claim_session(clean_start, SteadyClock::now());
         }
       });
@@ -323,6 +338,7 @@ void ClientConnection::claim_session(bool clean_start, TimePoint now) {
     session.migrate(here, [weak](Session& arrived) {
       TimePoint arrival = SteadyClock::now();
       if (auto self = weak.lock(); self && !self->closed_) {
+        const log::ClientContext log_scope = self->log_context();
         self->attach(arrived, true, arrival);
         return;
       }
@@ -385,6 +401,7 @@ void ClientConnection::attach(Session& session, bool session_present, TimePoint 
   if (session_present) session.outbound.resume(*this, now);
   flush();
   notify_plugins_connected(session_present);
+  announce_connected(session_present);
 
   resume_input(now);
 }
@@ -397,7 +414,7 @@ void ClientConnection::resume_input(TimePoint now) {
 }
 
 void ClientConnection::refuse_connect(ReasonCode reason, std::string why) {
-  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << ": CONNECT refused ("
+  STARLING_LOG(kInfo) << transport_.peer() << ": CONNECT refused ("
                       << protocol::to_string(reason) << "): " << why;
   protocol::Connack connack;
   connack.reason = reason;
@@ -448,6 +465,12 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
   if (publish.retain && !options.mqtt.retain_available) {
     return fail(ReasonCode::kRetainNotSupported, "retain is not available");
   }
+  if (is_broker_topic(publish.topic)) {
+    // Statistics and presence events must not be forged: refused, not routed.
+    STARLING_LOG(kDebug) << "PUBLISH to '" << publish.topic << "' refused: $SYS is the broker's";
+    acknowledge_dropped(publish.qos, publish.packet_id, ReasonCode::kNotAuthorized);
+    return true;
+  }
   if (v5 && publish.properties.payload_format_indicator.value_or(0) == 1 &&
       !protocol::is_valid_mqtt_utf8(publish.payload)) {
     // Refused, not routed; for QoS 0 there is nothing to answer.
@@ -477,7 +500,9 @@ bool ClientConnection::handle_publish(protocol::Publish publish, TimePoint now) 
 bool ClientConnection::accept_publish(protocol::Publish publish, TimePoint now) {
   Session& session = *session_;
   BrokerStats::add(core_.stats().messages_received);
+  BrokerStats::add(core_.stats().publish_bytes_received, publish.payload.size());
   const std::uint8_t qos = publish.qos;
+  BrokerStats::add(core_.stats().messages_received_by_qos[qos % 3]);
   const std::uint16_t packet_id = publish.packet_id;
   const plugin_host::PluginHost* plugins = core_.plugins();
   if (plugins != nullptr && plugins->has_on_publish() && !pass_on_publish(publish, qos, packet_id)) {
@@ -515,7 +540,7 @@ bool ClientConnection::accept_publish(protocol::Publish publish, TimePoint now) 
 
 bool ClientConnection::handle_puback(const protocol::Puback& ack, TimePoint now) {
   if (!session_->outbound.on_puback(ack.packet_id, *this, now)) {
-    STARLING_LOG(kDebug) << "conn " << number_ << ": PUBACK for unknown packet id " << ack.packet_id;
+    STARLING_LOG(kDebug) << "PUBACK for unknown packet id " << ack.packet_id;
   }
   return true;
 }
@@ -544,7 +569,7 @@ bool ClientConnection::handle_pubrel(const protocol::Pubrel& rel) {
 
 bool ClientConnection::handle_pubcomp(const protocol::Pubcomp& ack, TimePoint now) {
   if (!session_->outbound.on_pubcomp(ack.packet_id, *this, now)) {
-    STARLING_LOG(kDebug) << "conn " << number_ << ": PUBCOMP for unknown packet id " << ack.packet_id;
+    STARLING_LOG(kDebug) << "PUBCOMP for unknown packet id " << ack.packet_id;
   }
   return true;
 }
@@ -729,6 +754,7 @@ bool ClientConnection::handle_disconnect(const protocol::Disconnect& disconnect)
   }
   normal_disconnect_ = disconnect.reason != ReasonCode::kDisconnectWithWillMessage;
   ended_by_client_ = true;
+  set_end_reason("client_disconnect", disconnect.reason);
   log_end(normal_disconnect_ ? "disconnected" : "disconnected with will");
   TimePoint now = SteadyClock::now();
   closed_ = true;
@@ -739,11 +765,28 @@ bool ClientConnection::handle_disconnect(const protocol::Disconnect& disconnect)
 }
 
 void ClientConnection::disconnect(ReasonCode reason, TimePoint now) {
+  const log::ClientContext log_scope = log_context();
   if (closed_) return;
   if (protocol::is_v5(version_) && state_ == State::kConnected) {
     send(protocol::Disconnect{reason});
   }
   log_end(reason == ReasonCode::kSessionTakenOver ? "taken over" : "disconnected by the broker");
+  switch (reason) {
+    case ReasonCode::kSessionTakenOver:
+      set_end_reason("session_taken_over", reason);
+      break;
+    case ReasonCode::kKeepAliveTimeout:
+      set_end_reason("keep_alive_timeout", reason);
+      break;
+    case ReasonCode::kServerShuttingDown:
+      set_end_reason("server_shutdown", reason);
+      break;
+    case ReasonCode::kAdministrativeAction:
+      set_end_reason("administrative_action", reason);
+      break;
+    default:
+      set_end_reason("broker_disconnect", reason);
+  }
   ended_by_broker_ = true;
   closed_ = true;
   close_transport();
@@ -753,12 +796,12 @@ void ClientConnection::disconnect(ReasonCode reason, TimePoint now) {
 
 bool ClientConnection::fail(ReasonCode reason, std::string why) {
   BrokerStats::add(core_.stats().protocol_errors);
-  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '" << client_id_
-                      << "': " << protocol::to_string(reason) << ": " << why;
+  STARLING_LOG(kInfo) << transport_.peer() << ": " << protocol::to_string(reason) << ": " << why;
   if (closed_) return false;
   if (!protocol::is_allowed_reason(protocol::PacketType::kDisconnect, static_cast<std::uint8_t>(reason))) {
     reason = ReasonCode::kProtocolError;  // never send a code DISCONNECT cannot carry
   }
+  set_end_reason("protocol_error", reason, why);
   if (protocol::is_v5(version_) && state_ == State::kConnected) {
     protocol::Disconnect packet{reason};
     packet.properties.reason_string = std::move(why);
@@ -773,6 +816,7 @@ bool ClientConnection::fail(ReasonCode reason, std::string why) {
 }
 
 void ClientConnection::on_closed(TimePoint now) {
+  const log::ClientContext log_scope = log_context();
   if (closed_) return;
   closed_ = true;
   state_ = State::kClosing;
@@ -793,6 +837,7 @@ bool ClientConnection::over_publish_rate(std::size_t bytes, TimePoint now) {
 }
 
 void ClientConnection::on_reading_resumed(TimePoint now) {
+  const log::ClientContext log_scope = log_context();
   rate_paused_ = false;
   last_received_ = now;
   resume_input(now);
@@ -813,17 +858,17 @@ std::string ClientConnection::mounted_filter(std::string_view filter) const {
 }
 
 void ClientConnection::on_handshake_failed(const std::string& reason) {
-  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
-                      << ": handshake failed: " << reason;
+  const log::ClientContext log_scope = log_context();
+  STARLING_LOG(kInfo) << transport_.peer() << ": handshake failed: " << reason;
 }
 
 void ClientConnection::on_tick(TimePoint now) {
+  const log::ClientContext log_scope = log_context();
   if (closed_) return;
   const auto& limits = core_.options().limits;
   if (state_ == State::kAwaitConnect &&
       now - accepted_at_ > std::chrono::milliseconds(limits.connect_timeout_ms)) {
-    STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer()
-                        << ": no CONNECT in time; closing";
+    STARLING_LOG(kInfo) << transport_.peer() << ": no CONNECT in time; closing";
     closed_ = true;
     close_transport();
     shard_.remove_connection(this);
@@ -854,6 +899,7 @@ void ClientConnection::detach_session(TimePoint now) {
   if (session_) notify_plugins_disconnected();
   if (!session_ || session_->connection != this) {
     session_.reset();
+    announce_disconnected();
     return;
   }
   Session& session = *session_;
@@ -885,6 +931,62 @@ void ClientConnection::detach_session(TimePoint now) {
     core_.save_session(session, false);
   }
   session_.reset();
+  announce_disconnected();
+}
+
+void ClientConnection::set_end_reason(const char* reason, std::optional<ReasonCode> code,
+                                      std::string detail) {
+  if (end_reason_ != nullptr) return;
+  end_reason_ = reason;
+  end_reason_code_ = code;
+  end_detail_ = std::move(detail);
+}
+
+void ClientConnection::announce_connected(bool session_present) {
+  if (closed_) return;  // ended already (a plugin's on_connected may disconnect it)
+  core_.stats().client_attached();
+  counted_connected_ = true;
+  if (!core_.options().presence_events) return;
+  ConnectedEvent event;
+  event.client_id = client_id_;
+  event.username = &username_;
+  event.address = transport_.peer();
+  event.protocol_level = protocol::protocol_level(version_);
+  event.keep_alive = keep_alive_;
+  event.clean_start = connect_clean_start_;
+  event.session_present = session_present;
+  event.connection = number_;
+  auto message = std::make_shared<Message>();
+  message->topic = presence_topic(client_id_, "connected");
+  message->payload = connected_payload(event, unix_now_ms());
+  message->qos = 1;
+  message->retain = true;
+  presence_connected_ = message;
+  core_.publish_sys(presence_connected_, shard_);
+}
+
+void ClientConnection::announce_disconnected() {
+  if (!counted_connected_) return;
+  counted_connected_ = false;
+  core_.stats().client_detached();
+  if (!presence_connected_) return;
+  // A newer connection of this client (a takeover) may have replaced the
+  // retained message already; then it stays.
+  core_.clear_sys_retained(presence_connected_, shard_);
+  presence_connected_.reset();
+  DisconnectedEvent event;
+  event.client_id = client_id_;
+  event.username = &username_;
+  event.address = transport_.peer();
+  event.connection = number_;
+  event.reason = end_reason_ != nullptr ? end_reason_ : "connection_lost";
+  if (end_reason_code_) event.reason_code = static_cast<std::uint8_t>(*end_reason_code_);
+  event.detail = end_detail_;
+  auto message = std::make_shared<Message>();
+  message->topic = presence_topic(client_id_, "disconnected");
+  message->payload = disconnected_payload(event, unix_now_ms());
+  message->qos = 1;
+  core_.publish_sys(message, shard_);
 }
 
 void ClientConnection::close_transport() {
@@ -893,8 +995,7 @@ void ClientConnection::close_transport() {
 }
 
 void ClientConnection::log_end(const char* how) const {
-  STARLING_LOG(kInfo) << "conn " << number_ << " " << transport_.peer() << " client '" << client_id_
-                      << "' " << how;
+  STARLING_LOG(kInfo) << transport_.peer() << " " << how;
 }
 
 // --- output ----------------------------------------------------------------
@@ -908,6 +1009,11 @@ void ClientConnection::fit_reason_string(Packet& packet) {
 
 void ClientConnection::send(const protocol::Packet& packet) {
   protocol::encode(packet, version_, transport_.output());
+  BrokerStats::add(core_.stats().packets_sent);
+}
+
+void ClientConnection::on_bytes_written(std::size_t count) {
+  BrokerStats::add(core_.stats().bytes_sent, count);
 }
 
 session::OutboundSink::SendResult ClientConnection::send_publish(const session::Delivery& delivery,
@@ -982,7 +1088,11 @@ session::OutboundSink::SendResult ClientConnection::send_publish(const session::
   }
   protocol::PublishHeader header{delivery.qos, delivery.retain, dup, packet_id};
   protocol::encode_publish(header, topic, message.payload, properties, version_, transport_.output());
-  BrokerStats::add(core_.stats().messages_sent);
+  BrokerStats& stats = core_.stats();
+  BrokerStats::add(stats.messages_sent);
+  BrokerStats::add(stats.packets_sent);
+  BrokerStats::add(stats.publish_bytes_sent, message.payload.size());
+  BrokerStats::add(core_.stats().messages_sent_by_qos[delivery.qos % 3]);
   return SendResult::kSent;
 }
 
@@ -1000,14 +1110,15 @@ storage::Store::Completion ClientConnection::hold_output() {
 }
 
 void ClientConnection::release_output(const Status& status) {
+  const log::ClientContext log_scope = log_context();
   --holds_;
   if (closed_) return;
   if (!status.ok()) {
-    STARLING_LOG(kError) << "conn " << number_ << " client '" << client_id_
-                         << "': store write failed, acknowledgements withdrawn: "
+    STARLING_LOG(kError) << "store write failed, acknowledgements withdrawn: "
                          << status.error().message;
     transport_.output().clear();
     holds_ = 0;
+    set_end_reason("store_failure");
     fail(ReasonCode::kQuotaExceeded, "the broker could not store the message");
     return;
   }

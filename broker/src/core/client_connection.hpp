@@ -26,6 +26,7 @@
 #include "routing/subscription_options.hpp"
 #include "session/outbound_flow.hpp"
 #include "storage/store.hpp"
+#include "util/log.hpp"
 #include "util/token_bucket.hpp"
 #include "starling/options.hpp"
 
@@ -51,6 +52,8 @@ class ClientConnection : public session::OutboundSink,
   void on_handshake_failed(const std::string& reason);
   // The transport is gone (peer closed, error, or after close()).
   void on_closed(TimePoint now);
+  // The transport wrote `count` bytes of output to the client (statistics).
+  void on_bytes_written(std::size_t count);
   // Once a second from the shard: keep-alive and CONNECT timeouts.
   void on_tick(TimePoint now);
   // The broker ends this connection: takeover (0x8E), shutdown (0x8B), ...
@@ -77,9 +80,17 @@ class ClientConnection : public session::OutboundSink,
   std::uint64_t number() const { return number_; }
   const std::string& client_id() const { return client_id_; }
   protocol::Version version() const { return version_; }
+  // For the admin API (owner thread): as the CONNECT set them.
+  const std::optional<std::string>& username() const { return username_; }
+  std::uint16_t keep_alive() const { return keep_alive_; }
+  const std::string& peer() const { return transport_.peer(); }
+  const ListenerOptions& listener() const { return listener_; }
 
  private:
   enum class State { kAwaitConnect, kConnecting, kConnected, kClosing };
+
+  // In scope at every entry point: log lines name this connection and client.
+  log::ClientContext log_context() const { return log::ClientContext(number_, &client_id_); }
 
   // Returns false when the connection must stop processing input.
   bool handle_frame(const protocol::Frame& frame, std::span<const std::uint8_t> body,
@@ -146,6 +157,14 @@ class ClientConnection : public session::OutboundSink,
   bool fail(protocol::ReasonCode reason, std::string why);
   void close_transport();
   void log_end(const char* how) const;
+  // How the connection ended, for the presence event (set before detach_session).
+  void set_end_reason(const char* reason, std::optional<protocol::ReasonCode> code = std::nullopt,
+                      std::string detail = {});
+  // Presence: counts the client as connected and, with presence_events,
+  // publishes $SYS/clients/<id>/connected (attach), or the reverse once it is
+  // gone (after detach_session).
+  void announce_connected(bool session_present);
+  void announce_disconnected();
   // The connection ended without a normal DISCONNECT: will and expiry rules.
   void detach_session(TimePoint now);
   void deliver_retained(Session& session, const std::string& filter,
@@ -182,6 +201,15 @@ class ClientConnection : public session::OutboundSink,
   bool ended_by_broker_ = false;     // disconnect(): takeover, shutdown, admin
   bool ended_by_client_ = false;     // a DISCONNECT packet, with or without will
   std::optional<std::string> username_;
+  // Presence: counted in clients_connected since attach(); the retained
+  // connected message this connection published (cleared when it ends, unless
+  // a newer connection of the client replaced it); how the connection ended.
+  bool counted_connected_ = false;
+  MessagePtr presence_connected_;
+  const char* end_reason_ = nullptr;  // the first one set wins; none: "connection_lost"
+  std::optional<protocol::ReasonCode> end_reason_code_;
+  std::string end_detail_;
+  bool connect_clean_start_ = true;
   std::unique_ptr<PendingVerdict> pending_verdict_;  // a plugin answers later
   bool closed_ = false;
   int holds_ = 0;  // durable store writes the output waits for

@@ -61,6 +61,7 @@ void ClientConnection::await_verdict(const Verdict& pending, ResumeChain resume,
 }
 
 void ClientConnection::on_plugin_answer(std::uint64_t ticket, plugin_host::Answer answer) {
+  const log::ClientContext log_scope = log_context();
   if (closed_ || !pending_verdict_ || pending_verdict_->ticket != ticket) return;
   PendingVerdict call = std::move(*pending_verdict_);
   pending_verdict_.reset();
@@ -194,7 +195,7 @@ bool ClientConnection::authorize_publish(protocol::Publish publish, TimePoint no
   Verdict verdict = plugins.authorize_publish(event);
   if (verdict.kind == Verdict::Kind::kDeny) {
     note_denied(publish);
-    STARLING_LOG(kDebug) << "conn " << number_ << " client '" << client_id_ << "': PUBLISH to '"
+    STARLING_LOG(kDebug) << "PUBLISH to '"
                          << publish.topic << "' denied by a plugin";
     acknowledge_dropped(publish.qos, publish.packet_id,
                         verdict.reason_code != 0 ? static_cast<ReasonCode>(verdict.reason_code)

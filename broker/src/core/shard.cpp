@@ -7,6 +7,7 @@
 #include "core/client_connection.hpp"
 #include "core/drop_events.hpp"
 #include "core/stored_records.hpp"
+#include "core/sys_topics.hpp"
 #include "util/log.hpp"
 
 namespace starling {
@@ -216,7 +217,8 @@ void Shard::note_dropped(Session& session, session::DropReason reason, std::size
 
 void Shard::report_drops(Session& session, TimePoint now) {
   if (!session.drops.pending()) return;
-  STARLING_LOG(kWarn) << "client '" << session.client_id() << "': " << session.drops.take(now);
+  const log::ClientContext log_scope(0, &session.client_id());
+  STARLING_LOG(kWarn) << session.drops.take(now);
 }
 
 void Shard::report_due_drops(TimePoint now) {
@@ -263,6 +265,7 @@ void Shard::tick(TimePoint now) {
         core_.plugins()->session_expired(event);
       }
       core_.end_session(*session);
+      BrokerStats::add(core_.stats().sessions_expired);
       offline_.erase(session);
       continue;
     }
@@ -272,6 +275,7 @@ void Shard::tick(TimePoint now) {
     }
     if (!session->expires_at && !session->will_due_at) offline_.erase(session);
   }
+  if (SysTopics* sys = core_.sys_topics(); sys != nullptr && &sys->home() == this) sys->tick(now);
 }
 
 }  // namespace starling

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "config/log_settings.hpp"
+#include "admin/http_routes.hpp"
 #include "config/option_values.hpp"
 #include "core/client_connection.hpp"
 #include "util/log.hpp"
@@ -18,17 +20,18 @@ BrokerRuntime::BrokerRuntime(Options options)
 
 Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options, StoreOpener open_store) {
   if (options.listeners.empty()) options.listeners.push_back(ListenerOptions{});
-  log::Level level;
-  if (!log::parse_level(options.log_level, &level)) {
-    return Error{1, "unknown log level '" + options.log_level + "'"};
-  }
-  log::set_level(level);
+  if (auto logging = apply_log_settings(options); !logging.ok()) return logging.error();
   if (auto policy = check_queue_full_policy(options.limits.queue_full_policy); !policy.ok()) {
     return Error{1, "limits.queue_full_policy: " + policy.error().message};
   }
   for (const ListenerOptions& listener : options.listeners) {
     if (auto valid = check_listener(listener); !valid.ok()) {
       return Error{1, "listener " + listener.type + " " + listener.bind + ": " + valid.error().message};
+    }
+  }
+  if (options.http.enabled) {
+    if (auto valid = check_http(options.http); !valid.ok()) {
+      return Error{1, "http: " + valid.error().message};
     }
   }
   unsigned threads = options.threads;
@@ -42,6 +45,7 @@ Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options, StoreOpen
   if (auto status = runtime->open_store(); !status.ok()) return status.error();
   if (auto status = runtime->load_plugins(); !status.ok()) return status.error();
   if (auto status = runtime->open_listeners(); !status.ok()) return status.error();
+  if (auto status = runtime->open_http(); !status.ok()) return status.error();
   runtime->start_threads();
   return std::unique_ptr<Broker>(std::move(runtime));
 }
@@ -95,7 +99,35 @@ Status BrokerRuntime::open_listeners() {
   return {};
 }
 
+Status BrokerRuntime::open_http() {
+  const HttpOptions& http = core_->options().http;
+  if (!http.enabled) return {};
+  http_routes_ = std::make_unique<admin::HttpRoutes>(*core_, http.admin_token, [this] {
+    std::vector<admin::ListenerFigures> figures;
+    for (const auto& listener : listeners_) {
+      const Listener::Figures f = listener->figures();
+      figures.push_back({listener->options().type == "unix"
+                             ? "unix:" + listener->options().bind
+                             : listener->options().type + "://" + listener->options().bind,
+                         f.open, f.accepted, f.refused});
+    }
+    return figures;
+  });
+  // The worker after the MQTT listeners' acceptors, to spread the accept load.
+  Worker& worker = *workers_[listeners_.size() % workers_.size()];
+  auto server = HttpServer::open(http, worker, *http_routes_);
+  if (!server.ok()) return server.error();
+  http_server_ = std::move(server).value();
+  return {};
+}
+
 void BrokerRuntime::start_threads() {
+  if (const std::uint32_t interval = core_->options().sys_interval; interval > 0) {
+    sys_topics_ = std::make_unique<SysTopics>(*core_, core_->shard(0),
+                                              std::chrono::seconds(interval), SteadyClock::now());
+    core_->set_sys_topics(sys_topics_.get());
+    workers_[0]->post([sys = sys_topics_.get()] { sys->start(SteadyClock::now()); });
+  }
   for (std::size_t i = 0; i < workers_.size(); ++i) workers_[i]->start(core_->shard(i));
   for (auto& listener : listeners_) {
     listener->start();
@@ -107,6 +139,15 @@ void BrokerRuntime::start_threads() {
     bool v6 = e.host.find(':') != std::string::npos;
     STARLING_LOG(kInfo) << "listening on " << e.type << "://" << (v6 ? "[" : "") << e.host
                         << (v6 ? "]" : "") << ":" << e.port;
+  }
+  if (http_server_) {
+    http_server_->start();
+    const Endpoint e = http_server_->endpoint();
+    const bool v6 = e.host.find(':') != std::string::npos;
+    STARLING_LOG(kInfo) << "http listening on http://" << (v6 ? "[" : "") << e.host
+                        << (v6 ? "]" : "") << ":" << e.port << " (metrics at /metrics, admin API "
+                        << (core_->options().http.admin_token.empty() ? "off" : "at /api/v1/")
+                        << ")";
   }
   STARLING_LOG(kInfo) << "starling running with " << workers_.size() << " worker thread"
                       << (workers_.size() == 1 ? "" : "s");
@@ -134,6 +175,7 @@ Status BrokerRuntime::reload_plugins() {
 std::vector<Endpoint> BrokerRuntime::endpoints() const {
   std::vector<Endpoint> result;
   for (const auto& listener : listeners_) result.push_back(listener->endpoint());
+  if (http_server_) result.push_back(http_server_->endpoint());
   return result;
 }
 
@@ -145,6 +187,7 @@ void BrokerRuntime::stop() {
   }
   STARLING_LOG(kInfo) << "shutting down";
   for (auto& listener : listeners_) listener->stop();
+  if (http_server_) http_server_->stop();
   // Every connection gets DISCONNECT 0x8B (v5) and its will, on its own thread.
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     Shard& shard = core_->shard(i);
@@ -163,6 +206,7 @@ void BrokerRuntime::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& worker : workers_) worker->stop_and_join();
+  core_->set_sys_topics(nullptr);
   // Every hook call has returned: the plugins' cleanup may run. Their own
   // threads may still answer or publish until cleanup has joined them, so
   // the (stopped) workers they post to must still exist.
@@ -176,7 +220,9 @@ void BrokerRuntime::stop() {
     }
   }
   listeners_.clear();
+  http_server_.reset();  // before its worker's io_context goes
   workers_.clear();
+  http_routes_.reset();
   {
     std::lock_guard lock(stop_mutex_);
     stopped_ = true;

@@ -12,11 +12,17 @@
 
 #include "core/broker_core.hpp"
 #include "core/plugin_services.hpp"
+#include "core/sys_topics.hpp"
+#include "net/http_server.hpp"
 #include "net/listener.hpp"
 #include "net/worker.hpp"
 #include "starling/broker.hpp"
 
 namespace starling {
+
+namespace admin {
+class HttpRoutes;
+}
 
 class BrokerRuntime final : public Broker {
  public:
@@ -41,15 +47,20 @@ class BrokerRuntime final : public Broker {
   Status open_store();
   Status load_plugins();
   Status open_listeners();
+  Status open_http();  // the [http] listener, when enabled
   void start_threads();
 
   std::unique_ptr<BrokerCore> core_;
   StoreOpener store_opener_;
   std::unique_ptr<PluginServices> plugin_services_;
+  std::unique_ptr<SysTopics> sys_topics_;  // sys_interval > 0; runs on worker 0
   std::unique_ptr<plugin_host::PluginHost> plugins_;  // destroyed once the workers stopped
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<ListenerShared> listener_shared_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  // [http]: the routes outlive the server, whose connections call them.
+  std::unique_ptr<admin::HttpRoutes> http_routes_;
+  std::unique_ptr<HttpServer> http_server_;
   std::atomic<std::uint64_t> connection_numbers_{1};
   std::mutex stop_mutex_;
   std::condition_variable stopped_cv_;

@@ -165,14 +165,16 @@ void Listener::serve(Socket socket, Worker& worker) {
   ConnectionSlot slot;
   if (const char* limit = admit(slot)) {
     // Closed before reading a byte: a flood costs a descriptor for an instant.
-    if (refused_++ % 1000 == 0) {
+    if (const std::uint64_t refused = refused_.fetch_add(1, std::memory_order_relaxed) + 1;
+        refused % 1000 == 1) {
       STARLING_LOG(kWarn) << options_.type << "://" << options_.bind << ": connection refused by "
-                          << limit << " (" << refused_ << " so far)";
+                          << limit << " (" << refused << " so far)";
     }
     boost::system::error_code ignored;
     socket.close(ignored);
     return;
   }
+  accepted_.fetch_add(1, std::memory_order_relaxed);
   Socket moved(worker.io_context());
   {
     boost::system::error_code error;

@@ -45,6 +45,18 @@ class Listener {
   void start();  // begin accepting (on the acceptor worker's thread)
   void stop();   // stop accepting; thread-safe
   Endpoint endpoint() const { return endpoint_; }
+  const ListenerOptions& options() const { return options_; }
+  // For the metrics: connections open now, accepted and refused so far.
+  // Any thread.
+  struct Figures {
+    std::uint32_t open = 0;
+    std::uint64_t accepted = 0;
+    std::uint64_t refused = 0;
+  };
+  Figures figures() const {
+    return {connections_->open(), accepted_.load(std::memory_order_relaxed),
+            refused_.load(std::memory_order_relaxed)};
+  }
   // Reloads the TLS certificate, key and CAs for new connections; open
   // ones keep theirs. On failure the old files stay in use. Thread-safe.
   Status reload_tls();
@@ -75,7 +87,10 @@ class Listener {
   std::shared_ptr<boost::asio::ssl::context> tls_;
   Endpoint endpoint_;
   std::size_t next_worker_ = 0;
-  std::uint64_t refused_ = 0;  // connections turned away, for rate-limited logs
+  // Connections turned away (also for rate-limited logs) and let in; written
+  // on the acceptor's thread.
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> accepted_{0};
 };
 
 }  // namespace starling

@@ -122,6 +122,7 @@ class StreamConnection final : public Transport,
     stream_.async_write(writing_, [self = this->shared_from_this()](
                                       const boost::system::error_code& error) {
       self->write_in_progress_ = false;
+      if (!error) self->client_->on_bytes_written(self->writing_.size());
       self->writing_.clear();
       if (error) {
         self->shut_down();

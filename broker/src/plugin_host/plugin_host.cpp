@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <type_traits>
 #include <utility>
 
 #include "plugin_host/message_edit.hpp"
@@ -23,12 +24,31 @@ log::Level to_log_level(starling_log_level level) {
   }
 }
 
+// Calls `hook` (a lambda around one plugin's hook) and records how long it took.
+template <typename Call>
+auto timed(Histogram* latency, Call&& hook) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = Clock::now();
+  const auto record = [&] {
+    const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started);
+    latency->observe(static_cast<std::uint64_t>(took.count()));
+  };
+  if constexpr (std::is_void_v<decltype(hook())>) {
+    hook();
+    record();
+  } else {
+    auto result = hook();
+    record();
+    return result;
+  }
+}
+
 // --- the host table: C entry points for plugins -----------------------------
 
 void host_log(starling_plugin* self, starling_log_level level, const char* message) {
   log::Level l = to_log_level(level);
-  if (!log::enabled(l)) return;
-  log::LineWriter line(l);
+  if (!log::enabled(l, log::Subsystem::kPlugins)) return;
+  log::LineWriter line(l, log::Subsystem::kPlugins);
   line.stream() << "plugin " << (self != nullptr ? self->name : "?") << ": "
                 << (message != nullptr ? message : "");
 }
@@ -97,6 +117,22 @@ Verdict deny(std::uint8_t reason_code, const char* reason_string = nullptr) {
 constexpr std::uint8_t kUnspecifiedError = 0x80;
 
 }  // namespace
+
+const char* hook_point_name(HookPoint hook) {
+  switch (hook) {
+    case HookPoint::kAuthenticate: return "authenticate";
+    case HookPoint::kAuthorizePublish: return "authorize_publish";
+    case HookPoint::kAuthorizeSubscribe: return "authorize_subscribe";
+    case HookPoint::kAuthorizeDelivery: return "authorize_delivery";
+    case HookPoint::kOnPublish: return "publish";
+    case HookPoint::kConnected: return "connected";
+    case HookPoint::kDisconnected: return "disconnected";
+    case HookPoint::kMessageDropped: return "message_dropped";
+    case HookPoint::kDelivered: return "delivered";
+    case HookPoint::kSessionExpired: return "session_expired";
+  }
+  return "unknown";
+}
 
 // --- loading -----------------------------------------------------------------
 
@@ -169,6 +205,15 @@ Status PluginHost::load_one(const PluginOptions& options) {
   plugin.hooks.topic_filter_count = 0;
 
   const starling_hooks& h = plugin.hooks;
+  const bool present[kHookPointCount] = {
+      h.authenticate != nullptr,        h.authorize_publish != nullptr,
+      h.authorize_subscribe != nullptr, h.authorize_delivery != nullptr,
+      h.on_publish != nullptr,          h.on_connected != nullptr,
+      h.on_disconnected != nullptr,     h.on_message_dropped != nullptr,
+      h.on_delivered != nullptr,        h.on_session_expired != nullptr};
+  for (std::size_t i = 0; i < kHookPointCount; ++i) {
+    if (present[i]) plugin.latency[i] = std::make_unique<Histogram>(kLatencyBucketsNs);
+  }
   has_.authenticate |= h.authenticate != nullptr;
   has_.authorize_publish |= h.authorize_publish != nullptr;
   has_.authorize_subscribe |= h.authorize_subscribe != nullptr;
@@ -252,8 +297,10 @@ Verdict PluginHost::authenticate(starling_auth_event& event, std::size_t from) {
     if (p.hooks.authenticate == nullptr) continue;
     event.ticket = pending_.issue();
     starling_reply reply = fresh_reply();
-    Verdict v = interpret(p, i, p.hooks.authenticate(p.state, &event, &reply), reply, event.ticket,
-                          true);
+    const starling_decision d = timed(p.timer(HookPoint::kAuthenticate), [&] {
+      return p.hooks.authenticate(p.state, &event, &reply);
+    });
+    Verdict v = interpret(p, i, d, reply, event.ticket, true);
     if (v.kind != Verdict::Kind::kNext) return v;
   }
   return {};
@@ -266,8 +313,10 @@ Verdict PluginHost::authorize_publish(starling_publish_event& event, std::size_t
     if (p.hooks.authorize_publish == nullptr || !p.matches(topic)) continue;
     event.ticket = pending_.issue();
     starling_reply reply = fresh_reply();
-    Verdict v = interpret(p, i, p.hooks.authorize_publish(p.state, &event, &reply), reply,
-                          event.ticket, true);
+    const starling_decision d = timed(p.timer(HookPoint::kAuthorizePublish), [&] {
+      return p.hooks.authorize_publish(p.state, &event, &reply);
+    });
+    Verdict v = interpret(p, i, d, reply, event.ticket, true);
     if (v.kind != Verdict::Kind::kNext) return v;
   }
   return {};
@@ -279,8 +328,10 @@ Verdict PluginHost::authorize_subscribe(starling_subscribe_event& event, std::si
     if (p.hooks.authorize_subscribe == nullptr) continue;
     event.ticket = pending_.issue();
     starling_reply reply = fresh_reply();
-    Verdict v = interpret(p, i, p.hooks.authorize_subscribe(p.state, &event, &reply), reply,
-                          event.ticket, true);
+    const starling_decision d = timed(p.timer(HookPoint::kAuthorizeSubscribe), [&] {
+      return p.hooks.authorize_subscribe(p.state, &event, &reply);
+    });
+    Verdict v = interpret(p, i, d, reply, event.ticket, true);
     if (v.kind != Verdict::Kind::kNext) return v;
   }
   return {};
@@ -292,7 +343,10 @@ Verdict PluginHost::authorize_delivery(const starling_publish_event& event) {
     Loaded& p = *plugins_[i];
     if (p.hooks.authorize_delivery == nullptr || !p.matches(topic)) continue;
     starling_reply reply = fresh_reply();
-    Verdict v = interpret(p, i, p.hooks.authorize_delivery(p.state, &event, &reply), reply, 0, false);
+    const starling_decision d = timed(p.timer(HookPoint::kAuthorizeDelivery), [&] {
+      return p.hooks.authorize_delivery(p.state, &event, &reply);
+    });
+    Verdict v = interpret(p, i, d, reply, 0, false);
     if (v.kind != Verdict::Kind::kNext) return v;
   }
   return {};
@@ -304,7 +358,8 @@ Verdict PluginHost::on_publish(starling_publish_event& event) {
     Loaded& p = *plugins_[i];
     if (p.hooks.on_publish == nullptr || !p.matches(publish.topic)) continue;
     starling_reply reply = fresh_reply();
-    starling_decision decision = p.hooks.on_publish(p.state, &event, &reply);
+    starling_decision decision = timed(p.timer(HookPoint::kOnPublish),
+                                       [&] { return p.hooks.on_publish(p.state, &event, &reply); });
     // A plugin may have changed the message: later plugins see the new one.
     event.topic = {publish.topic.data(), publish.topic.size()};
     event.payload = {publish.payload.data(), publish.payload.size()};
@@ -318,31 +373,44 @@ Verdict PluginHost::on_publish(starling_publish_event& event) {
 
 void PluginHost::connected(const starling_client_event& event) {
   for (auto& p : plugins_) {
-    if (p->hooks.on_connected != nullptr) p->hooks.on_connected(p->state, &event);
+    if (p->hooks.on_connected != nullptr) {
+      timed(p->timer(HookPoint::kConnected), [&] { p->hooks.on_connected(p->state, &event); });
+    }
   }
 }
 
 void PluginHost::disconnected(const starling_client_event& event) {
   for (auto& p : plugins_) {
-    if (p->hooks.on_disconnected != nullptr) p->hooks.on_disconnected(p->state, &event);
+    if (p->hooks.on_disconnected != nullptr) {
+      timed(p->timer(HookPoint::kDisconnected),
+            [&] { p->hooks.on_disconnected(p->state, &event); });
+    }
   }
 }
 
 void PluginHost::message_dropped(const starling_drop_event& event) {
   for (auto& p : plugins_) {
-    if (p->hooks.on_message_dropped != nullptr) p->hooks.on_message_dropped(p->state, &event);
+    if (p->hooks.on_message_dropped != nullptr) {
+      timed(p->timer(HookPoint::kMessageDropped),
+            [&] { p->hooks.on_message_dropped(p->state, &event); });
+    }
   }
 }
 
 void PluginHost::delivered(const starling_delivery_event& event) {
   for (auto& p : plugins_) {
-    if (p->hooks.on_delivered != nullptr) p->hooks.on_delivered(p->state, &event);
+    if (p->hooks.on_delivered != nullptr) {
+      timed(p->timer(HookPoint::kDelivered), [&] { p->hooks.on_delivered(p->state, &event); });
+    }
   }
 }
 
 void PluginHost::session_expired(const starling_session_event& event) {
   for (auto& p : plugins_) {
-    if (p->hooks.on_session_expired != nullptr) p->hooks.on_session_expired(p->state, &event);
+    if (p->hooks.on_session_expired != nullptr) {
+      timed(p->timer(HookPoint::kSessionExpired),
+            [&] { p->hooks.on_session_expired(p->state, &event); });
+    }
   }
 }
 

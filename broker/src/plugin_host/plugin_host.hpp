@@ -7,6 +7,7 @@
 // Threading: loaded before the workers start, destroyed after they stop;
 // the hook chains are called from any worker thread at once (read-only).
 // Plugin timers run on a thread of the host's own.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +27,7 @@
 #include "starling/options.hpp"
 #include "starling/plugin.h"
 #include "starling/result.hpp"
+#include "util/histogram.hpp"
 
 namespace starling::plugin_host {
 class PluginHost;
@@ -38,6 +40,24 @@ struct starling_plugin {
 };
 
 namespace starling::plugin_host {
+
+// The hooks whose calls are timed (for the hook latency metrics).
+enum class HookPoint {
+  kAuthenticate,
+  kAuthorizePublish,
+  kAuthorizeSubscribe,
+  kAuthorizeDelivery,
+  kOnPublish,
+  kConnected,
+  kDisconnected,
+  kMessageDropped,
+  kDelivered,
+  kSessionExpired,
+};
+inline constexpr std::size_t kHookPointCount = 10;
+// "authenticate", "authorize_publish", ...: the hook's name in starling_hooks
+// without an "on_" prefix.
+const char* hook_point_name(HookPoint hook);
 
 // The outcome of running a chain (or part of it).
 struct Verdict {
@@ -62,6 +82,11 @@ class PluginHost {
 
   std::size_t size() const { return plugins_.size(); }
   const std::string& name(std::size_t plugin) const { return plugins_[plugin]->self.name; }
+  // How long `plugin`'s `hook` took per call, in nanoseconds; null if the
+  // plugin has no such hook. Any thread.
+  const Histogram* hook_latency(std::size_t plugin, HookPoint hook) const {
+    return plugins_[plugin]->latency[static_cast<std::size_t>(hook)].get();
+  }
 
   bool has_authenticate() const { return has_.authenticate; }
   bool has_authorize_publish() const { return has_.authorize_publish; }
@@ -120,6 +145,9 @@ class PluginHost {
     // Hook errors so far: a failing plugin on the message path must not
     // write a log line per message.
     mutable std::atomic<std::uint64_t> errors{0};
+    // Per HookPoint; set for the hooks the plugin has.
+    std::array<std::unique_ptr<Histogram>, kHookPointCount> latency;
+    Histogram* timer(HookPoint hook) const { return latency[static_cast<std::size_t>(hook)].get(); }
     bool matches(std::string_view topic) const;
   };
   struct Presence {

@@ -279,6 +279,8 @@ std::uint64_t RocksDbStore::sync_count() const {
   return impl_->writer().sync_count();
 }
 
+const StoreMetrics* RocksDbStore::metrics() const { return &impl_->writer().metrics(); }
+
 Result<std::unique_ptr<Store>> open_rocksdb_store(const std::string& directory,
                                                   std::uint32_t batched_flush_ms) {
   Result<std::unique_ptr<RocksDbStore>> store =

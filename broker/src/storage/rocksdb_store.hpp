@@ -36,6 +36,7 @@ class RocksDbStore final : public Store {
 
   // Synced writes and WAL syncs so far: shows group commit at work.
   std::uint64_t sync_count() const;
+  const StoreMetrics* metrics() const override;
 
  private:
   class Impl;

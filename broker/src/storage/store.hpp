@@ -108,6 +108,8 @@ struct Snapshot {
   MessageId last_message_id = 0;            // highest id ever stored
 };
 
+struct StoreMetrics;
+
 class Store {
  public:
   using Completion = std::function<void(const Status&)>;
@@ -124,6 +126,10 @@ class Store {
 
   // Reads everything back. REQUIRES: called before the first submit().
   virtual Result<Snapshot> load() = 0;
+
+  // Write latencies and fsync batch sizes, for metrics; null when the store
+  // does not measure them (the memory store). Lives as long as the store.
+  virtual const StoreMetrics* metrics() const { return nullptr; }
 };
 
 // Opens (creating if absent) the RocksDB store in `directory`. Fails with a

@@ -113,7 +113,11 @@ void WriterThread::process(std::vector<Pending>& group) {
   // are never reused; that alone needs no sync.
   if (!to_write_.empty() || highest_id > recorded_id_) {
     const bool sync = durable && (!to_write_.empty() || unsynced_);
+    const Clock::time_point started = Clock::now();
     result = write(to_write_, highest_id, sync);
+    metrics_.write_latency_ns.observe(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count()));
+    if (sync && result.ok()) metrics_.sync_batch_size.observe(accepted_.size());
     if (result.ok()) {
       recorded_id_ = std::max(recorded_id_, highest_id);
       unsynced_ = !sync;
@@ -134,8 +138,11 @@ Status WriterThread::write(std::span<const WriteBatch* const> batches, MessageId
                            bool sync) {
   if (sync) syncs_.fetch_add(1, std::memory_order_relaxed);
   try {
-    return sink_.write(batches, highest_id, sync);
+    Status status = sink_.write(batches, highest_id, sync);
+    if (!status.ok()) metrics_.write_errors.fetch_add(1, std::memory_order_relaxed);
+    return status;
   } catch (const std::exception& e) {
+    metrics_.write_errors.fetch_add(1, std::memory_order_relaxed);
     return Error{kStorageIoError, std::string("store write failed: ") + e.what()};
   }
 }
@@ -152,6 +159,7 @@ Status WriterThread::sync_now() {
     status = Error{kStorageIoError, std::string("store sync failed: ") + e.what()};
   }
   if (status.ok()) unsynced_ = false;
+  if (!status.ok()) metrics_.write_errors.fetch_add(1, std::memory_order_relaxed);
   return status;
 }
 

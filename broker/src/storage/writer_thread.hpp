@@ -27,6 +27,7 @@
 
 #include "storage/batch_sink.hpp"
 #include "storage/store.hpp"
+#include "storage/store_metrics.hpp"
 #include "storage/write_cancellation.hpp"
 
 namespace starling::storage {
@@ -56,6 +57,9 @@ class WriterThread {
 
   // Ops dropped by write cancellation so far.
   std::uint64_t cancelled_count() const { return cancelled_.load(std::memory_order_relaxed); }
+
+  // Write latencies and sync batch sizes so far (any thread).
+  const StoreMetrics& metrics() const { return metrics_; }
 
  private:
   struct Pending {
@@ -90,6 +94,7 @@ class WriterThread {
 
   std::atomic<std::uint64_t> syncs_{0};
   std::atomic<std::uint64_t> cancelled_{0};
+  StoreMetrics metrics_;
   std::thread thread_;  // last: starts after everything above is initialised
 };
 

@@ -55,24 +55,32 @@ TEST(CommandLine, NoArgumentsSetNothing) {
 TEST(CommandLine, EveryFlagIsRecognisedWithASeparateValue) {
   Result<CommandLine> command_line =
       parse({"--config", "a.toml", "--listen", "0.0.0.0:1", "--data-dir", "/d", "--threads", "4",
-             "--log-level", "warn"});
+             "--log-level", "warn", "--log-format", "json"});
   ASSERT_TRUE(command_line.ok()) << command_line.error().message;
   EXPECT_EQ(command_line->config_path, "a.toml");
   EXPECT_EQ(command_line->listen, std::vector<std::string>{"0.0.0.0:1"});
   EXPECT_EQ(command_line->data_dir, "/d");
   EXPECT_EQ(command_line->threads, 4u);
   EXPECT_EQ(command_line->log_level, "warn");
+  EXPECT_EQ(command_line->log_format, "json");
 }
 
 TEST(CommandLine, EveryFlagIsRecognisedWithAnAttachedValue) {
   Result<CommandLine> command_line = parse(
-      {"--config=a.toml", "--listen=[::]:2", "--data-dir=/d", "--threads=0", "--log-level=off"});
+      {"--config=a.toml", "--listen=[::]:2", "--data-dir=/d", "--threads=0", "--log-level=off",
+       "--log-format=text"});
   ASSERT_TRUE(command_line.ok()) << command_line.error().message;
   EXPECT_EQ(command_line->config_path, "a.toml");
   EXPECT_EQ(command_line->listen, std::vector<std::string>{"[::]:2"});
   EXPECT_EQ(command_line->data_dir, "/d");
   EXPECT_EQ(command_line->threads, 0u);
   EXPECT_EQ(command_line->log_level, "off");
+  EXPECT_EQ(command_line->log_format, "text");
+}
+
+TEST(CommandLine, AnUnknownLogFormatIsRefused) {
+  EXPECT_NE(error_of({"--log-format", "xml"}).find("expected \"text\" or \"json\", got 'xml'"),
+            std::string::npos);
 }
 
 TEST(CommandLine, DashCIsShortForConfig) {

@@ -189,6 +189,37 @@ TEST(ConfigFile, AnEmptyDataDirIsAnError) {
   EXPECT_EQ(error_of("data_dir = \"\"\n"), "starling.toml:1: data_dir: must not be empty");
 }
 
+TEST(ConfigFile, SysIntervalAndPresenceEventsAreRead) {
+  Result<Options> options = parse_config("sys_interval = 1\npresence_events = false\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->sys_interval, 1u);
+  EXPECT_FALSE(options->presence_events);
+}
+
+TEST(ConfigFile, SysIntervalDefaultsToTenAndZeroTurnsItOff) {
+  EXPECT_EQ(Options{}.sys_interval, 10u);
+  EXPECT_TRUE(Options{}.presence_events);
+  Result<Options> options = parse_config("sys_interval = 0\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_EQ(options->sys_interval, 0u);
+}
+
+TEST(ConfigFile, ABadSysIntervalNamesTheKeyAndTheRange) {
+  EXPECT_EQ(error_of("sys_interval = -1\n"),
+            "starling.toml:1: sys_interval: expected an integer from 0 to 86400, got -1");
+  EXPECT_EQ(error_of("sys_interval = 86401\n"),
+            "starling.toml:1: sys_interval: expected an integer from 0 to 86400, got 86401");
+  EXPECT_EQ(error_of("sys_interval = \"10s\"\n"),
+            "starling.toml:1: sys_interval: expected an integer from 0 to 86400, got \"10s\"");
+  EXPECT_EQ(error_of("presence_events = 1\n"),
+            "starling.toml:1: presence_events: expected true or false, got 1");
+}
+
+TEST(ConfigFile, AMisspelledSysIntervalSuggestsTheRightKey) {
+  EXPECT_EQ(error_of("sys_intervall = 5\n"),
+            "starling.toml:1: unknown key 'sys_intervall' (did you mean 'sys_interval'?)");
+}
+
 TEST(ConfigFile, AnUnknownKeySuggestsTheClosestKnownKey) {
   EXPECT_EQ(error_of("\n[mqtt]\nmax_qos = 1\n"),
             "starling.toml:3: unknown key 'mqtt.max_qos' (did you mean 'mqtt.maximum_qos'?)");
@@ -444,6 +475,56 @@ TEST(ConfigFile, LoadingAFileParsesItAndNamesItInErrors) {
   EXPECT_EQ(bad.error().message,
             path + ":1: threads: expected an integer from 0 to 1024, got 3000");
   std::remove(path.c_str());
+}
+
+TEST(ConfigFile, WithoutAnHttpSectionTheHttpListenerIsOff) {
+  Result<Options> options = parse_config("threads = 1\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_FALSE(options->http.enabled);
+}
+
+TEST(ConfigFile, AnEmptyHttpSectionTurnsTheListenerOnWithDefaultsAndNoAdminApi) {
+  Result<Options> options = parse_config("[http]\n", "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_TRUE(options->http.enabled);
+  EXPECT_EQ(options->http.bind, "127.0.0.1:8080");
+  EXPECT_EQ(options->http.admin_token, "");
+}
+
+TEST(ConfigFile, EveryHttpKeyIsParsed) {
+  Result<Options> options = parse_config(
+      "[http]\nbind = \"0.0.0.0:0\"\nadmin_token = \"s3cret-Token\"\nmax_connections = 4\n"
+      "max_body_size = 2048\nrequest_timeout_ms = 1500\n",
+      "starling.toml");
+  ASSERT_TRUE(options.ok()) << options.error().message;
+  EXPECT_TRUE(options->http.enabled);
+  EXPECT_EQ(options->http.bind, "0.0.0.0:0");
+  EXPECT_EQ(options->http.admin_token, "s3cret-Token");
+  EXPECT_EQ(options->http.max_connections, 4u);
+  EXPECT_EQ(options->http.max_body_size, 2048u);
+  EXPECT_EQ(options->http.request_timeout_ms, 1500u);
+}
+
+TEST(ConfigFile, AnHttpBindThatIsNotHostPortIsAnError) {
+  EXPECT_EQ(error_of("[http]\nbind = \"8080\"\n"),
+            "starling.toml:2: http.bind: expected HOST:PORT or [IPv6]:PORT, got '8080'");
+}
+
+TEST(ConfigFile, AnAdminTokenWithSpacesIsAnError) {
+  EXPECT_EQ(error_of("[http]\nadmin_token = \"two words\"\n"),
+            "starling.toml:2: http.admin_token: an admin token is printable ASCII without spaces");
+}
+
+TEST(ConfigFile, HttpLimitsMustBeAboveZero) {
+  EXPECT_NE(error_of("[http]\nmax_connections = 0\n").find("http.max_connections"),
+            std::string::npos);
+  EXPECT_NE(error_of("[http]\nrequest_timeout_ms = 0\n").find("http.request_timeout_ms"),
+            std::string::npos);
+}
+
+TEST(ConfigFile, AnUnknownHttpKeySuggestsTheClosest) {
+  EXPECT_EQ(error_of("[http]\nadmin_tokn = \"x\"\n"),
+            "starling.toml:2: unknown key 'http.admin_tokn' (did you mean 'http.admin_token'?)");
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ inline void expect_same_settings(const Options& actual, const Options& expected)
   EXPECT_EQ(actual.data_dir, expected.data_dir);
   EXPECT_EQ(actual.threads, expected.threads);
   EXPECT_EQ(actual.log_level, expected.log_level);
+  EXPECT_EQ(actual.log_levels, expected.log_levels);
+  EXPECT_EQ(actual.log_format, expected.log_format);
+  EXPECT_EQ(actual.sys_interval, expected.sys_interval);
+  EXPECT_EQ(actual.presence_events, expected.presence_events);
 
   const MqttOptions& am = actual.mqtt;
   const MqttOptions& em = expected.mqtt;
@@ -63,6 +67,13 @@ inline void expect_same_settings(const Options& actual, const Options& expected)
   EXPECT_EQ(al.publish_bytes_rate, el.publish_bytes_rate);
   EXPECT_EQ(al.max_topic_length, el.max_topic_length);
   EXPECT_EQ(al.max_topic_levels, el.max_topic_levels);
+
+  EXPECT_EQ(actual.http.enabled, expected.http.enabled);
+  EXPECT_EQ(actual.http.bind, expected.http.bind);
+  EXPECT_EQ(actual.http.admin_token, expected.http.admin_token);
+  EXPECT_EQ(actual.http.max_connections, expected.http.max_connections);
+  EXPECT_EQ(actual.http.max_body_size, expected.http.max_body_size);
+  EXPECT_EQ(actual.http.request_timeout_ms, expected.http.request_timeout_ms);
 }
 
 inline void expect_same_options(const Options& actual, const Options& expected) {

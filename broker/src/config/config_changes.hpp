@@ -1,0 +1,18 @@
+#pragma once
+// What rereading the config on SIGHUP changes: the parts that take effect at
+// once (logging), and the parts that only a restart applies.
+#include <string>
+#include <vector>
+
+#include "starling/options.hpp"
+
+namespace starling {
+
+struct ConfigChanges {
+  std::vector<std::string> applied;       // e.g. "log_level info -> debug"
+  std::vector<std::string> need_restart;  // e.g. "listeners", "storage"
+};
+
+ConfigChanges compare_options(const Options& running, const Options& reread);
+
+}  // namespace starling
