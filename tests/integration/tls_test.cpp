@@ -245,6 +245,7 @@ TEST_F(TlsTest, AFailedReloadKeepsTheWorkingCertificate) {
 
 TEST_F(TlsTest, UnreadableCertificateFilesStopTheBrokerNamingTheFile) {
   Options options = TestBroker::default_options();
+  options.storage.durability = "memory";  // no ./data shared with tests running beside it
   ListenerOptions tls;
   tls.type = "tls";
   tls.bind = "127.0.0.1:0";
@@ -264,6 +265,7 @@ TEST_F(TlsTest, UnreadableCertificateFilesStopTheBrokerNamingTheFile) {
 
 TEST_F(TlsTest, ACipherListWithNothingUsableStopsTheBrokerNamingIt) {
   Options options = TestBroker::default_options();
+  options.storage.durability = "memory";  // no ./data shared with tests running beside it
   ListenerOptions tls;
   tls.type = "tls";
   tls.bind = "127.0.0.1:0";
