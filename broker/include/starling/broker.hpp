@@ -1,13 +1,17 @@
 #pragma once
 // The embeddable broker. A Broker runs its own worker threads (one Asio
-// io_context each); every method is thread-safe.
+// io_context each); every method is thread-safe. After stop, the callbacks
+// of in-process subscriptions are never called again.
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "starling/application_message.hpp"
 #include "starling/options.hpp"
 #include "starling/result.hpp"
+#include "starling/subscription.hpp"
 
 namespace starling {
 
@@ -39,6 +43,35 @@ class Broker {
   // this on SIGHUP too). A plugin that fails keeps its current state; the
   // error names it. Thread-safe.
   virtual Status reload_plugins() = 0;
+
+  // Publishes `message` as the broker itself, to every matching subscriber
+  // (clients and in-process ones), like a PUBLISH from a client but without
+  // one: no authorization or on_publish hook, and no client for No Local.
+  // Errors: an invalid topic name, response topic or property, a QoS above
+  // mqtt.maximum_qos, retain when mqtt.retain_available is off, a payload
+  // that is not UTF-8 with payload_format_indicator 1, or a stopped broker.
+  // Returns once the message is queued for routing (not yet delivered).
+  virtual Status publish(ApplicationMessage message) = 0;
+  Status publish(std::string topic, std::string payload, std::uint8_t qos = 0,
+                 bool retain = false) {
+    ApplicationMessage message;
+    message.topic = std::move(topic);
+    message.payload = std::move(payload);
+    message.qos = qos;
+    message.retain = retain;
+    return publish(std::move(message));
+  }
+
+  // Calls `callback` for every message published to a topic matching
+  // `filter`, with MQTT's matching rules ('+' and '#'; wildcards in the first
+  // level do not match "$" topics); first, unless options say not, for the
+  // retained messages matching it (from a worker thread, after subscribe
+  // returns). Messages published after subscribe returns are delivered.
+  // Errors: an invalid filter, a shared subscription ("$share/..."), or a
+  // stopped broker. See subscription.hpp for the callback's contract.
+  virtual Result<std::unique_ptr<Subscription>> subscribe(std::string filter,
+                                                          MessageCallback callback,
+                                                          SubscribeOptions options = {}) = 0;
 
   // Graceful shutdown: stop accepting, send v5 clients DISCONNECT 0x8B,
   // publish the wills the spec requires, join the threads. Idempotent.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/broker_stats.hpp"
+#include "core/local_subscribers.hpp"
 #include "core/message.hpp"
 #include "core/session.hpp"
 #include "core/shard.hpp"
@@ -66,6 +67,10 @@ class BrokerCore {
   // keeps them until every worker has stopped.
   void set_plugins(plugin_host::PluginHost* plugins) { plugins_ = plugins; }
   plugin_host::PluginHost* plugins() const { return plugins_; }
+  // Setup: the in-process subscribers (Broker::subscribe; null: none).
+  // Owned by the runtime, which keeps them until every worker has stopped.
+  void set_local_subscribers(LocalSubscribers* local) { local_subscribers_ = local; }
+  LocalSubscribers* local_subscribers() const { return local_subscribers_; }
   std::size_t shard_count() const { return shards_.size(); }
   Shard& shard(std::size_t i) { return *shards_[i]; }
   BrokerStats& stats() { return stats_; }
@@ -132,6 +137,7 @@ class BrokerCore {
  private:
   Options options_;
   plugin_host::PluginHost* plugins_ = nullptr;
+  LocalSubscribers* local_subscribers_ = nullptr;
   std::unique_ptr<storage::Store> store_;
   bool sync_acks_ = false;
   std::atomic<storage::MessageId> next_message_id_{1};

@@ -122,12 +122,26 @@ std::size_t Shard::prepare_route(const std::shared_ptr<Message>& message,
     i = j;
   }
   for (Pending& p : pending_) add_stored(*p.session, p.delivery, *message, batch);
-  return pending_.size();
+  local_pending_.clear();
+  if (LocalSubscribers* local = core_.local_subscribers(); local != nullptr && !local->empty()) {
+    local->match(index_, message->topic, local_pending_);
+    if (!local_pending_.empty()) local_message_ = message;
+  }
+  return pending_.size() + local_pending_.size();
 }
 
 void Shard::deliver_prepared() {
   for (Pending& p : pending_) (*p.session)->deliver(std::move(p.delivery));
   pending_.clear();
+  if (local_pending_.empty()) return;
+  // Moved out first: a callback may publish, which routes on this shard.
+  std::vector<LocalSubscriberPtr> subscribers = std::move(local_pending_);
+  local_pending_.clear();
+  const MessagePtr message = std::move(local_message_);
+  const TimePoint now = SteadyClock::now();
+  for (const LocalSubscriberPtr& subscriber : subscribers) {
+    LocalSubscribers::deliver(*subscriber, *message, false, now);
+  }
 }
 
 void Shard::commit_journal(Session& session) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/executor.hpp"
+#include "core/local_subscribers.hpp"
 #include "core/message.hpp"
 #include "core/session.hpp"
 #include "routing/subscription_tree.hpp"
@@ -30,8 +31,9 @@ class Shard {
   std::size_t index() const { return index_; }
   BrokerCore& core() { return core_; }
 
-  // Delivers `message` to every matching subscription, from this thread.
-  // Returns the number of sessions it went to. Store writes it needs (a
+  // Delivers `message` to every matching subscription, from this thread,
+  // in-process subscribers included. Returns the number of sessions and
+  // in-process subscribers it went to. Store writes it needs (a
   // QoS 1/2 message for persistent sessions) are submitted without waiting.
   std::size_t route(const MessagePtr& message);
 
@@ -106,6 +108,9 @@ class Shard {
   std::unordered_map<Session*, std::weak_ptr<Session>> unreported_drops_;
   std::vector<Match> scratch_;     // reused by route(), never shrinks
   std::vector<Pending> pending_;   // prepared deliveries
+  // Prepared deliveries to in-process subscribers, of local_message_.
+  std::vector<LocalSubscriberPtr> local_pending_;
+  MessagePtr local_message_;
   std::uint64_t ticks_ = 0;
 };
 

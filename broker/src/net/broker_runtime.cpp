@@ -3,13 +3,39 @@
 #include <chrono>
 #include <thread>
 
-#include "config/log_settings.hpp"
 #include "admin/http_routes.hpp"
+#include "config/log_settings.hpp"
 #include "config/option_values.hpp"
+#include "core/broker_message.hpp"
 #include "core/client_connection.hpp"
+#include "protocol/utf8.hpp"
+#include "routing/topic.hpp"
 #include "util/log.hpp"
 
 namespace starling {
+namespace {
+
+class LocalSubscription final : public Subscription {
+ public:
+  LocalSubscription(std::weak_ptr<LocalSubscribers> registry, LocalSubscriberPtr subscriber)
+      : registry_(std::move(registry)), subscriber_(std::move(subscriber)) {}
+  ~LocalSubscription() override { unsubscribe(); }
+
+  void unsubscribe() override {
+    if (std::shared_ptr<LocalSubscribers> registry = registry_.lock()) {
+      registry->remove(subscriber_);
+    } else {
+      subscriber_->active.store(false, std::memory_order_release);
+    }
+  }
+  std::uint64_t id() const override { return subscriber_->id; }
+
+ private:
+  const std::weak_ptr<LocalSubscribers> registry_;
+  const LocalSubscriberPtr subscriber_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<Broker>> Broker::start(Options options) {
   return BrokerRuntime::create(std::move(options));
@@ -42,6 +68,8 @@ Result<std::unique_ptr<Broker>> BrokerRuntime::create(Options options, StoreOpen
     runtime->workers_.push_back(std::make_unique<Worker>(i));
     runtime->core_->add_shard(*runtime->workers_.back());
   }
+  runtime->local_subscribers_ = std::make_shared<LocalSubscribers>(threads);
+  runtime->core_->set_local_subscribers(runtime->local_subscribers_.get());
   if (auto status = runtime->open_store(); !status.ok()) return status.error();
   if (auto status = runtime->load_plugins(); !status.ok()) return status.error();
   if (auto status = runtime->open_listeners(); !status.ok()) return status.error();
@@ -151,6 +179,53 @@ void BrokerRuntime::start_threads() {
   }
   STARLING_LOG(kInfo) << "starling running with " << workers_.size() << " worker thread"
                       << (workers_.size() == 1 ? "" : "s");
+  std::unique_lock lock(api_mutex_);
+  accepting_ = true;
+}
+
+Status BrokerRuntime::publish(ApplicationMessage message) {
+  auto built = make_broker_message(std::move(message), core_->options(), SteadyClock::now());
+  if (!built.ok()) return built.error();
+  std::shared_lock lock(api_mutex_);
+  if (!accepting_) return Error{1, "the broker is stopped"};
+  const std::size_t index = next_shard_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
+  Shard& shard = core_->shard(index);
+  shard.executor().post([&core = *core_, &shard, routed = MessagePtr(std::move(built).value())] {
+    if (routed->retain) core.retain(routed);
+    shard.route(routed);
+  });
+  return {};
+}
+
+Result<std::unique_ptr<Subscription>> BrokerRuntime::subscribe(std::string filter,
+                                                               MessageCallback callback,
+                                                               SubscribeOptions options) {
+  if (filter.starts_with("$share/")) {
+    return Error{1, "'" + filter + "': shared subscriptions are not available in-process"};
+  }
+  if (!routing::is_valid_topic_filter(filter) || !protocol::is_valid_mqtt_utf8(filter)) {
+    return Error{1, "invalid topic filter '" + filter +
+                        "': '#' only as the whole last level, '+' only as a whole level"};
+  }
+  if (!callback) return Error{1, "subscribe: the callback is empty"};
+  std::shared_lock lock(api_mutex_);
+  if (!accepting_) return Error{1, "the broker is stopped"};
+  LocalSubscriberPtr subscriber = local_subscribers_->add(filter, std::move(callback), options);
+  if (options.send_retained) {
+    std::vector<MessagePtr> retained = core_->retained_matching(filter);
+    if (!retained.empty()) {
+      const std::size_t index =
+          next_shard_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
+      core_->shard(index).executor().post([subscriber, retained = std::move(retained)] {
+        const TimePoint now = SteadyClock::now();
+        for (const MessagePtr& message : retained) {
+          LocalSubscribers::deliver(*subscriber, *message, true, now);
+        }
+      });
+    }
+  }
+  return std::unique_ptr<Subscription>(
+      new LocalSubscription(local_subscribers_, std::move(subscriber)));
 }
 
 Status BrokerRuntime::reload_certificates() {
@@ -185,6 +260,10 @@ void BrokerRuntime::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  {
+    std::unique_lock lock(api_mutex_);
+    accepting_ = false;
+  }
   STARLING_LOG(kInfo) << "shutting down";
   for (auto& listener : listeners_) listener->stop();
   if (http_server_) http_server_->stop();
@@ -206,6 +285,7 @@ void BrokerRuntime::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& worker : workers_) worker->stop_and_join();
+  if (local_subscribers_) local_subscribers_->deactivate_all();
   core_->set_sys_topics(nullptr);
   // Every hook call has returned: the plugins' cleanup may run. Their own
   // threads may still answer or publish until cleanup has joined them, so

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ class BrokerRuntime final : public Broker {
   void wait() override;
   Status reload_certificates() override;
   Status reload_plugins() override;
+  Status publish(ApplicationMessage message) override;
+  Result<std::unique_ptr<Subscription>> subscribe(std::string filter, MessageCallback callback,
+                                                  SubscribeOptions options) override;
 
   BrokerCore& core() { return *core_; }
 
@@ -62,6 +66,13 @@ class BrokerRuntime final : public Broker {
   std::unique_ptr<admin::HttpRoutes> http_routes_;
   std::unique_ptr<HttpServer> http_server_;
   std::atomic<std::uint64_t> connection_numbers_{1};
+  // Shared with the Subscription handles, which may outlive the broker.
+  std::shared_ptr<LocalSubscribers> local_subscribers_;
+  std::atomic<std::size_t> next_shard_{0};  // embedder publishes spread over the shards
+  // publish() and subscribe() post to the workers only while accepting_,
+  // under a shared lock; stop() clears it exclusively before the workers go.
+  std::shared_mutex api_mutex_;
+  bool accepting_ = false;
   std::mutex stop_mutex_;
   std::condition_variable stopped_cv_;
   bool stopping_ = false;
