@@ -188,7 +188,9 @@ Status BrokerRuntime::publish(ApplicationMessage message) {
   if (!built.ok()) return built.error();
   std::shared_lock lock(api_mutex_);
   if (!accepting_) return Error{1, "the broker is stopped"};
-  const std::size_t index = next_shard_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
+  // One shard per topic, so messages published in-process keep their order
+  // per topic (MQTT's ordering guarantee), as a client's do on its thread.
+  const std::size_t index = std::hash<std::string>{}(built.value()->topic) % workers_.size();
   Shard& shard = core_->shard(index);
   shard.executor().post([&core = *core_, &shard, routed = MessagePtr(std::move(built).value())] {
     if (routed->retain) core.retain(routed);
