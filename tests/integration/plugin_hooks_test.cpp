@@ -372,5 +372,28 @@ TEST_F(PluginHooksTest, ReloadAsksEveryPluginAndNamesTheOnesThatFailed) {
   expect_broker_still_serves_clients();
 }
 
+TEST_F(PluginHooksTest, UpdatedOptionsReachOnlyThePluginWhoseOptionsChanged) {
+  const std::string seen = topic("options");
+  start_with({scripted({{"options_topic", seen + "/first"}}),
+              scripted({{"options_topic", seen + "/second"}})});
+  auto watcher = connected_client("watcher", kV5);
+  watcher->subscribe(seen + "/#", 1);
+  std::vector<PluginOptions> plugins = broker().options().plugins;
+  plugins[1].options.emplace_back("greeting", "hi");
+  auto update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  EXPECT_EQ(update->applied, std::vector<std::string>{"libfixture_scripted.so"});
+  ASSERT_TRUE(watcher->received().wait_for(1));
+  EXPECT_EQ(watcher->received().at(0)->get_topic(), seen + "/second");
+  EXPECT_EQ(watcher->received().at(0)->to_string(),
+            "greeting=hi;options_topic=" + seen + "/second");
+  EXPECT_TRUE(watcher->received().stays_at(1));
+
+  plugins.pop_back();
+  EXPECT_FALSE(broker().starling().update_plugin_options(plugins).ok())
+      << "a changed plugin list takes a restart";
+  expect_broker_still_serves_clients();
+}
+
 }  // namespace
 }  // namespace starling::test

@@ -57,6 +57,38 @@ TEST_F(TopicRewritePluginTest, RulesApplyInNumericOrder) {
   EXPECT_EQ(subscriber->received().at(1)->get_topic(), out + "/other/x/y");
 }
 
+TEST_F(TopicRewritePluginTest, RulesInUpdatedOptionsRewriteTheNextMessages) {
+  const std::string first = topic("first");
+  const std::string second = topic("second");
+  const std::string out = topic("out");
+  start_rewriting({{"rule_1", first + "/# -> " + out + "/one/{1}"}});
+  auto subscriber = connected_client("sub", kV5);
+  subscriber->subscribe(out + "/#", 1);
+  subscriber->subscribe(first + "/#", 1);
+  auto publisher = connected_client("pub", kV5);
+
+  std::vector<PluginOptions> plugins = broker().options().plugins;
+  plugins[0].options = {{"rule_1", second + "/# -> " + out + "/two/{1}"}};
+  auto update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  ASSERT_EQ(update->applied.size(), 1u);
+  // The new FROM is a topic the plugin was not called for before.
+  publisher->publish(second + "/x", "a", 1);
+  publisher->publish(first + "/x", "b", 1);
+  ASSERT_TRUE(subscriber->received().wait_for(2));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), out + "/two/x");
+  EXPECT_EQ(subscriber->received().at(1)->get_topic(), first + "/x");
+
+  // A bad rule is refused; the rules in force stay.
+  plugins[0].options = {{"rule_1", "a/# -> b/{2}"}};
+  update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok());
+  EXPECT_EQ(update->rejected.size(), 1u);
+  publisher->publish(second + "/y", "c", 1);
+  ASSERT_TRUE(subscriber->received().wait_for(3));
+  EXPECT_EQ(subscriber->received().at(2)->get_topic(), out + "/two/y");
+}
+
 TEST_F(TopicRewritePluginTest, TheBrokerDoesNotStartWithABadRule) {
   EXPECT_THROW(start_rewriting({{"rule_1", "a/+ -> b/{2}"}}), std::runtime_error);
 }

@@ -15,6 +15,9 @@
 //                                   published to PREFIX/<client id>)
 //   reload_topic = T               (on_reload publishes "reloaded" to T)
 //   reload_fails = true            (on_reload reports failure)
+//   options_topic = T              (on_options publishes the new options, "k=v;k=v", to T; it
+//                                   takes their topic_filters, and refuses them when they hold
+//                                   options_reject = true)
 //   timer_ms = N, timer_topic = T  (on_timer publishes "tick" to T)
 //   delivered_topic = PREFIX       (acknowledged deliveries published to PREFIX/<subscriber>: the topic)
 //   expired_topic = PREFIX         (expired sessions published to PREFIX/<client id>)
@@ -131,7 +134,8 @@ class Scripted final : public starling::plugin::Plugin {
         rewrite_to_(options.get("rewrite_to")),
         payload_append_(options.get("payload_append")),
         drop_topic_(options.get("drop_topic")),
-        drop_reason_(static_cast<std::uint8_t>(std::stoi(options.get("drop_reason", "0"), nullptr, 0))),
+        drop_reason_(
+            static_cast<std::uint8_t>(std::stoi(options.get("drop_reason", "0"), nullptr, 0))),
         kick_topic_(options.get("kick_topic")),
         events_topic_(options.get("events_topic")),
         identity_topic_(options.get("identity_topic")),
@@ -140,6 +144,7 @@ class Scripted final : public starling::plugin::Plugin {
         drops_topic_(options.get("drops_topic")),
         delivered_topic_(options.get("delivered_topic")),
         expired_topic_(options.get("expired_topic")),
+        options_topic_(options.get("options_topic")),
         reload_fails_(options.get("reload_fails") == "true") {
     if (options.get("throw_in_constructor") == "true") {
       throw std::runtime_error("told to refuse to start");
@@ -199,6 +204,16 @@ class Scripted final : public starling::plugin::Plugin {
   bool on_reload() override {
     if (!reload_topic_.empty()) host().publish(reload_topic_, "reloaded", 1);
     return !reload_fails_;
+  }
+
+  bool on_options(const starling::plugin::Options& options) override {
+    std::string listed;
+    for (const auto& [key, value] : options.all()) {
+      listed += (listed.empty() ? "" : ";") + key + "=" + value;
+    }
+    if (!options_topic_.empty()) host().publish(options_topic_, listed, 1);
+    if (options.get("options_reject") == "true") return false;
+    return host().set_topic_filters(split(options.get("topic_filters"), ','));
   }
 
   void on_connected(const starling_client_event& event) override {
@@ -267,8 +282,8 @@ class Scripted final : public starling::plugin::Plugin {
   std::vector<std::string> publish_topics_, subscribe_filters_, delivery_deny_;
   std::string rewrite_from_, rewrite_to_, payload_append_, drop_topic_;
   std::uint8_t drop_reason_;
-  std::string kick_topic_, events_topic_, identity_topic_, reload_topic_, timer_topic_, drops_topic_, delivered_topic_,
-      expired_topic_;
+  std::string kick_topic_, events_topic_, identity_topic_, reload_topic_, timer_topic_,
+      drops_topic_, delivered_topic_, expired_topic_, options_topic_;
   bool reload_fails_;
   std::mutex mutex_;
   std::vector<std::thread> answering_;

@@ -239,6 +239,16 @@ typedef struct starling_hooks {
    * or non-zero when the reload failed: the plugin keeps its current state
    * and logs why. */
   int (*on_reload)(void* state);
+
+  /* The plugin's `[plugins.options]` changed in the config and the broker
+   * was asked to apply them (SIGHUP to the executable, or
+   * Broker::update_plugin_options). `options` holds every option, as at
+   * init (borrowed for the call). Runs on the thread that asked, while hooks
+   * keep running on the worker threads: switch over atomically. Returns 0
+   * when the plugin now runs with them, or non-zero to refuse them: the
+   * plugin keeps its old options and the broker logs it, naming the plugin.
+   * NULL: options take a restart. A changed path or plugin list always does. */
+  int (*on_options)(void* state, const starling_option* options, size_t count);
 } starling_hooks;
 
 /* Functions the broker gives its plugins. A plugin never links against the
@@ -283,6 +293,15 @@ typedef struct starling_host {
    * thread (never after the plugin's cleanup). Returns 0, or -1 when the
    * broker is shutting down. */
   int (*schedule)(starling_plugin* self, uint32_t delay_ms, void (*fn)(void* arg), void* arg);
+
+  /* --- appended after version 1: check struct_size before calling --- */
+
+  /* Any thread. Replaces the plugin's topic_filters (see starling_hooks),
+   * e.g. from on_options when new options change which topics it handles.
+   * The strings are copied; count 0 means every topic. Hook calls already
+   * running finish with the old filters. Returns 0, or -1 (nothing changed)
+   * when a filter is NULL or not a valid topic filter. */
+  int (*set_topic_filters)(starling_plugin* self, const char* const* filters, size_t count);
 } starling_host;
 
 typedef int (*starling_plugin_version_fn)(const int* supported, size_t count);

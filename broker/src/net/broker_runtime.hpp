@@ -39,6 +39,8 @@ class BrokerRuntime final : public Broker {
   void wait() override;
   Status reload_certificates() override;
   Status reload_plugins() override;
+  Result<PluginOptionsUpdate> update_plugin_options(
+      const std::vector<PluginOptions>& plugins) override;
 
   BrokerCore& core() { return *core_; }
 

@@ -102,6 +102,17 @@ int host_schedule(starling_plugin* self, std::uint32_t delay_ms, void (*fn)(void
   return self->host->schedule(std::chrono::milliseconds(delay_ms), fn, arg) ? 0 : -1;
 }
 
+int host_set_topic_filters(starling_plugin* self, const char* const* filters, std::size_t count) {
+  if (self == nullptr || (filters == nullptr && count != 0)) return -1;
+  std::vector<std::string> copied;
+  copied.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (filters[i] == nullptr) return -1;
+    copied.emplace_back(filters[i]);
+  }
+  return self->host->set_topic_filters(self->index, std::move(copied)) ? 0 : -1;
+}
+
 starling_reply fresh_reply() {
   starling_reply reply{};
   reply.struct_size = sizeof(starling_reply);
@@ -150,6 +161,7 @@ PluginHost::PluginHost(HostServices& services) : services_(services) {
   host_table_.message_set_retain = &message_set_retain;
   host_table_.retained_read = &host_retained_read;
   host_table_.schedule = &host_schedule;
+  host_table_.set_topic_filters = &host_set_topic_filters;
 }
 
 Result<std::unique_ptr<PluginHost>> PluginHost::load(const std::vector<PluginOptions>& plugins,
@@ -194,13 +206,17 @@ Status PluginHost::load_one(const PluginOptions& options) {
     return Error{1, "init failed (returned " + std::to_string(rc) + ")"};
   }
   plugin.initialised = true;
+  std::vector<std::string> filters;
   for (std::size_t i = 0; i < plugin.hooks.topic_filter_count; ++i) {
     const char* filter = plugin.hooks.topic_filters[i];
     if (filter == nullptr || !routing::is_valid_topic_filter(filter)) {
       return Error{1, std::string("invalid topic filter '") + (filter ? filter : "(null)") + "'"};
     }
-    plugin.topic_filters.emplace_back(filter);
+    filters.emplace_back(filter);
   }
+  // Filters given through host->set_topic_filters during init stay unless
+  // the hooks name others.
+  if (!filters.empty()) (void)set_topic_filters(plugin.self.index, std::move(filters));
   plugin.hooks.topic_filters = nullptr;  // the plugin's array is not ours to keep
   plugin.hooks.topic_filter_count = 0;
 
@@ -243,9 +259,23 @@ PluginHost::~PluginHost() {
 }
 
 bool PluginHost::Loaded::matches(std::string_view topic) const {
-  if (topic_filters.empty()) return true;
-  return std::any_of(topic_filters.begin(), topic_filters.end(),
+  const std::vector<std::string>* filters = topic_filters.load(std::memory_order_acquire);
+  if (filters == nullptr || filters->empty()) return true;
+  return std::any_of(filters->begin(), filters->end(),
                      [topic](const std::string& f) { return routing::topic_matches(f, topic); });
+}
+
+bool PluginHost::set_topic_filters(std::size_t plugin, std::vector<std::string> filters) {
+  if (plugin >= plugins_.size()) return false;
+  for (const std::string& filter : filters) {
+    if (!routing::is_valid_topic_filter(filter)) return false;
+  }
+  Loaded& p = *plugins_[plugin];
+  auto fresh = std::make_unique<const std::vector<std::string>>(std::move(filters));
+  std::lock_guard lock(p.filter_mutex);
+  p.topic_filters.store(fresh.get(), std::memory_order_release);
+  p.filter_sets.push_back(std::move(fresh));
+  return true;
 }
 
 // --- chains ------------------------------------------------------------------
@@ -415,6 +445,7 @@ void PluginHost::session_expired(const starling_session_event& event) {
 }
 
 Status PluginHost::reload() {
+  std::lock_guard lock(admin_mutex_);
   std::string failed;
   for (auto& p : plugins_) {
     if (p->hooks.on_reload == nullptr || p->hooks.on_reload(p->state) == 0) continue;
@@ -422,6 +453,48 @@ Status PluginHost::reload() {
   }
   if (failed.empty()) return {};
   return Error{1, "plugin reload failed: " + failed + " (kept their current state)"};
+}
+
+Result<PluginOptionsUpdate> PluginHost::update_options(const std::vector<PluginOptions>& plugins) {
+  std::lock_guard lock(admin_mutex_);
+  if (plugins.size() != plugins_.size()) {
+    return Error{1, "the plugin list changed (" + std::to_string(plugins_.size()) +
+                        " plugins, now " + std::to_string(plugins.size()) +
+                        "): a restart applies it"};
+  }
+  for (std::size_t i = 0; i < plugins.size(); ++i) {
+    PluginOptions settings = plugins[i];
+    settings.options = plugins_[i]->options.options;
+    if (settings != plugins_[i]->options) {
+      return Error{1, "plugin " + plugins_[i]->self.name +
+                          ": its path or settings changed: a restart applies them"};
+    }
+  }
+  PluginOptionsUpdate update;
+  update.in_force.assign(plugins.size(), true);
+  for (std::size_t i = 0; i < plugins.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (plugins[i].options == p.options.options) continue;
+    update.in_force[i] = false;
+    if (p.hooks.on_options == nullptr) {
+      update.need_restart.push_back(p.self.name);
+      continue;
+    }
+    std::vector<starling_option> raw;
+    raw.reserve(plugins[i].options.size());
+    for (const auto& [key, value] : plugins[i].options) raw.push_back({key.c_str(), value.c_str()});
+    if (p.hooks.on_options(p.state, raw.data(), raw.size()) != 0) {
+      STARLING_LOG(kWarn) << "plugin " << p.self.name
+                          << " rejected its new options and keeps its old ones";
+      update.rejected.push_back(p.self.name);
+      continue;
+    }
+    p.options.options = plugins[i].options;  // only this thread, under admin_mutex_, reads them
+    STARLING_LOG(kInfo) << "plugin " << p.self.name << ": new options applied";
+    update.applied.push_back(p.self.name);
+    update.in_force[i] = true;
+  }
+  return update;
 }
 
 // --- timers --------------------------------------------------------------------

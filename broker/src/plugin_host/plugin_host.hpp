@@ -116,6 +116,15 @@ class PluginHost {
   // Asks every plugin with an on_reload hook to reload; fails naming the
   // plugins that could not (they keep their current state).
   Status reload();
+  // Hands each plugin whose [plugins.options] differ from the running ones
+  // its new options (on_options), in plugin order, on the calling thread.
+  // `plugins` must be the running list with only options changed: a
+  // different length, path or other setting fails and changes nothing (a
+  // restart applies it). A plugin that refuses keeps its old options.
+  Result<PluginOptionsUpdate> update_options(const std::vector<PluginOptions>& plugins);
+  // Replaces `plugin`'s topic filters (empty: every topic). False, changing
+  // nothing, when one is not a valid topic filter. Any thread.
+  bool set_topic_filters(std::size_t plugin, std::vector<std::string> filters);
 
   // A pending answer, applied the way the plugin's options say: NEXT means
   // "resume the chain after it", ERROR its on_error fallback.
@@ -140,7 +149,13 @@ class PluginHost {
     std::unique_ptr<PluginLibrary> library;
     starling_hooks hooks{};
     void* state = nullptr;
-    std::vector<std::string> topic_filters;
+    // The topic filters in force (null: every topic), read by every worker
+    // thread without a lock. A replaced set is kept until the plugin is
+    // unloaded, since a hook call may still be reading it; sets change
+    // only on a reload, so they are few.
+    std::atomic<const std::vector<std::string>*> topic_filters{nullptr};
+    std::vector<std::unique_ptr<const std::vector<std::string>>> filter_sets;  // by filter_mutex
+    std::mutex filter_mutex;
     bool initialised = false;
     // Hook errors so far: a failing plugin on the message path must not
     // write a log line per message.
@@ -169,6 +184,8 @@ class PluginHost {
   std::vector<std::unique_ptr<Loaded>> plugins_;
   Presence has_;
   PendingAnswers pending_;
+  // One reload or options update at a time.
+  std::mutex admin_mutex_;
 
   struct Scheduled {
     void (*fn)(void*);

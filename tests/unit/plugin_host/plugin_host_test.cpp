@@ -308,6 +308,108 @@ TEST(PluginHostTable, ScheduledWorkRunsOnceAfterItsDelay) {
   EXPECT_GE(future.get() - start, std::chrono::milliseconds(100));
 }
 
+TEST(PluginOptionsUpdate, ChangedOptionsReachTheRunningPluginThroughOnOptions) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({}), scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok()) << host.error().message;
+  std::vector<PluginOptions> changed = running;
+  changed[1].options.emplace_back("greeting", "hi");
+  auto update = host.value()->update_options(changed);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  EXPECT_EQ(update->applied, std::vector<std::string>{host.value()->name(1)});
+  EXPECT_TRUE(update->rejected.empty());
+  EXPECT_EQ(update->in_force, (std::vector<bool>{true, true}));
+  ASSERT_EQ(services.published.size(), 1u) << "only the plugin whose options changed is asked";
+  EXPECT_EQ(services.published[0],
+            std::make_pair(std::string("seen"), std::string("greeting=hi;options_topic=seen")));
+  // Now in force: the same options again ask nobody.
+  ASSERT_TRUE(host.value()->update_options(changed).ok());
+  EXPECT_EQ(services.published.size(), 1u);
+}
+
+TEST(PluginOptionsUpdate, APluginThatRefusesIsNamedAndAskedAgainNextTime) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  std::vector<PluginOptions> changed = running;
+  changed[0].options.emplace_back("options_reject", "true");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto update = host.value()->update_options(changed);
+    ASSERT_TRUE(update.ok());
+    EXPECT_EQ(update->rejected, std::vector<std::string>{host.value()->name(0)});
+    EXPECT_TRUE(update->applied.empty());
+    EXPECT_EQ(update->in_force, std::vector<bool>{false});
+  }
+  EXPECT_EQ(services.published.size(), 2u) << "the old options stayed, so it was asked again";
+}
+
+TEST(PluginOptionsUpdate, APluginWithoutOnOptionsIsNamedAsNeedingARestart) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {fixture(STARLING_FIXTURE_V1_ALLOW_ALL)};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  running[0].options.emplace_back("any", "thing");
+  auto update = host.value()->update_options(running);
+  ASSERT_TRUE(update.ok());
+  EXPECT_EQ(update->need_restart, std::vector<std::string>{host.value()->name(0)});
+  EXPECT_EQ(update->in_force, std::vector<bool>{false});
+}
+
+TEST(PluginOptionsUpdate, AChangedListPathOrSettingIsRefusedAsNeedingARestart) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  std::vector<PluginOptions> longer = {running[0], running[0]};
+  EXPECT_FALSE(host.value()->update_options(longer).ok());
+  std::vector<PluginOptions> moved = running;
+  moved[0].path = STARLING_FIXTURE_V1_ALLOW_ALL;
+  moved[0].options.emplace_back("k", "v");
+  auto refused = host.value()->update_options(moved);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("restart"), std::string::npos) << refused.error().message;
+  std::vector<PluginOptions> retimed = running;
+  retimed[0].pending_timeout_ms = 1;
+  EXPECT_FALSE(host.value()->update_options(retimed).ok());
+  EXPECT_TRUE(services.published.empty()) << "no plugin was asked";
+}
+
+TEST(PluginOptionsUpdate, TopicFiltersReplacedFromOnOptionsLimitTheHooksFromThenOn) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {
+      scripted({{"publish", "deny"}, {"topic_filters", "secret/#"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  Events e;  // topic a/b
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kNext);
+  std::vector<PluginOptions> changed = running;
+  changed[0].options[1].second = "a/#";
+  ASSERT_TRUE(host.value()->update_options(changed).ok());
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kDeny);
+}
+
+TEST(PluginHostTable, InvalidTopicFiltersAreRefusedAndTheOldOnesStay) {
+  RecordingServices services;
+  auto host =
+      PluginHost::load({scripted({{"publish", "deny"}, {"topic_filters", "a/#"}})}, services);
+  ASSERT_TRUE(host.ok());
+  const starling_host& table = host.value()->host_table();
+  ASSERT_GE(table.struct_size, offsetof(starling_host, set_topic_filters) + sizeof(void*));
+  starling_plugin handle{host.value().get(), 0, "test"};  // as the plugin at index 0
+  starling_plugin* self = &handle;
+  const char* bad[] = {"x/#/y"};
+  EXPECT_EQ(table.set_topic_filters(self, bad, 1), -1);
+  const char* null_entry[] = {nullptr};
+  EXPECT_EQ(table.set_topic_filters(self, null_entry, 1), -1);
+  Events e;
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kDeny) << "a/# still in force";
+  const char* other[] = {"z/#"};
+  EXPECT_EQ(table.set_topic_filters(self, other, 1), 0);
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kNext);
+}
+
 TEST(PluginLoading, ThePluginsOwnExportsStayReachable) {
   RecordingServices services;
   auto host = PluginHost::load({fixture(STARLING_FIXTURE_V1_ALLOW_ALL)}, services);
