@@ -91,6 +91,47 @@ TEST_F(TopicRewritePluginTest, RulesInUpdatedOptionsRewriteTheNextMessages) {
 
 TEST_F(TopicRewritePluginTest, TheBrokerDoesNotStartWithABadRule) {
   EXPECT_THROW(start_rewriting({{"rule_1", "a/+ -> b/{2}"}}), std::runtime_error);
+  EXPECT_THROW(start_rewriting({{"subscribe_rule_1", "a/+ -> b/{2}"}}), std::runtime_error);
+  EXPECT_THROW(start_rewriting({{"subscribe_rule_x", "a -> b"}}), std::runtime_error);
+}
+
+TEST_F(TopicRewritePluginTest, AClientSubscribingToALegacyFilterIsSubscribedUnderTheSite) {
+  const std::string legacy = topic("legacy");
+  const std::string site = topic("site1");
+  start_rewriting({{"subscribe_rule_1", legacy + "/# -> " + site + "/legacy/{1}"}});
+  auto subscriber = connected_client("old", kV311);
+  subscriber->subscribe(legacy + "/#", 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(legacy + "/dev7", "old name", 1);
+  publisher->publish(site + "/legacy/dev7/temp", "21.5", 1);
+
+  ASSERT_TRUE(subscriber->received().wait_for(1));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), site + "/legacy/dev7/temp");
+  EXPECT_TRUE(subscriber->received().stays_at(1)) << "published topics are not rewritten";
+}
+
+TEST_F(TopicRewritePluginTest, UnsubscribingTheLegacyFilterEndsTheRewrittenSubscription) {
+  const std::string legacy = topic("legacy");
+  const std::string site = topic("site1");
+  start_rewriting({{"subscribe_rule_1", legacy + "/# -> " + site + "/legacy/{1}"}});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, raw::Version::kV5, std::nullopt));
+  ASSERT_EQ(client.subscribe(raw::Version::kV5, legacy + "/#", 1), 1);
+  EXPECT_EQ(client.unsubscribe(raw::Version::kV5, legacy + "/#"), 0x00);
+  EXPECT_EQ(client.unsubscribe(raw::Version::kV5, legacy + "/#"), 0x11);
+}
+
+TEST_F(TopicRewritePluginTest, ASharedSubscriptionKeepsItsGroupAroundTheRewrittenFilter) {
+  const std::string legacy = topic("legacy");
+  const std::string site = topic("site1");
+  start_rewriting({{"subscribe_rule_1", legacy + "/+ -> " + site + "/{1}"},
+                   {"rule_1", topic("in") + " -> " + legacy + "/from-in"}});
+  auto worker = connected_client("worker", kV5);
+  worker->subscribe("$share/workers/" + legacy + "/+", 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(site + "/job", "j", 1);
+  ASSERT_TRUE(worker->received().wait_for(1));
+  EXPECT_EQ(worker->received().at(0)->get_topic(), site + "/job");
 }
 
 }  // namespace

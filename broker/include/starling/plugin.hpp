@@ -102,6 +102,18 @@ class Host {
     for (const std::string& filter : filters) pointers.push_back(filter.c_str());
     return host_->set_topic_filters(self_, pointers.data(), pointers.size()) == 0;
   }
+  // During on_subscribe / on_unsubscribe, on event.subscription. False when
+  // the value is invalid (nothing changed).
+  bool set_filter(starling_subscription* subscription, std::string_view filter) const {
+    return has(offsetof(starling_host, subscription_set_filter),
+               sizeof(host_->subscription_set_filter)) &&
+           host_->subscription_set_filter(subscription, filter.data(), filter.size()) == 0;
+  }
+  bool set_qos(starling_subscription* subscription, int qos) const {
+    return has(offsetof(starling_host, subscription_set_qos),
+               sizeof(host_->subscription_set_qos)) &&
+           host_->subscription_set_qos(subscription, qos) == 0;
+  }
   // Whether the broker's host table reaches a function at `offset`.
   bool has(std::size_t offset, std::size_t size) const {
     return host_->struct_size >= offset + size;
@@ -134,6 +146,16 @@ class Plugin {
     return STARLING_NEXT;
   }
   virtual starling_decision on_publish(const starling_publish_event&, starling_reply&) {
+    return STARLING_NEXT;
+  }
+  // Change a SUBSCRIBE filter (or its QoS) with host().set_filter /
+  // set_qos on event.subscription, or deny it; must not pend.
+  virtual starling_decision on_subscribe(const starling_subscribe_event&, starling_reply&) {
+    return STARLING_NEXT;
+  }
+  // Change an UNSUBSCRIBE filter with host().set_filter, or deny to keep
+  // the subscription; must not pend.
+  virtual starling_decision on_unsubscribe(const starling_subscribe_event&, starling_reply&) {
     return STARLING_NEXT;
   }
   virtual void on_connected(const starling_client_event&) {}
@@ -279,6 +301,18 @@ int init(const starling_host* host, starling_plugin* self, const starling_option
   if constexpr (STARLING_DETAIL_OVERRIDES(T, on_reload)) {
     if (hooks->struct_size >= offsetof(starling_hooks, on_reload) + sizeof(hooks->on_reload)) {
       hooks->on_reload = &reload;
+    }
+  }
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_subscribe)) {
+    if (hooks->struct_size >=
+        offsetof(starling_hooks, on_subscribe) + sizeof(hooks->on_subscribe)) {
+      hooks->on_subscribe = &decide<starling_subscribe_event, &Plugin::on_subscribe>;
+    }
+  }
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_unsubscribe)) {
+    if (hooks->struct_size >=
+        offsetof(starling_hooks, on_unsubscribe) + sizeof(hooks->on_unsubscribe)) {
+      hooks->on_unsubscribe = &decide<starling_subscribe_event, &Plugin::on_unsubscribe>;
     }
   }
   if constexpr (STARLING_DETAIL_OVERRIDES(T, on_options)) {

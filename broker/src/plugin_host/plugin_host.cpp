@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "plugin_host/message_edit.hpp"
+#include "plugin_host/subscription_edit.hpp"
 #include "routing/topic.hpp"
 #include "util/log.hpp"
 
@@ -141,6 +142,10 @@ const char* hook_point_name(HookPoint hook) {
     case HookPoint::kMessageDropped: return "message_dropped";
     case HookPoint::kDelivered: return "delivered";
     case HookPoint::kSessionExpired: return "session_expired";
+    case HookPoint::kOnSubscribe:
+      return "subscribe";
+    case HookPoint::kOnUnsubscribe:
+      return "unsubscribe";
   }
   return "unknown";
 }
@@ -162,6 +167,8 @@ PluginHost::PluginHost(HostServices& services) : services_(services) {
   host_table_.retained_read = &host_retained_read;
   host_table_.schedule = &host_schedule;
   host_table_.set_topic_filters = &host_set_topic_filters;
+  host_table_.subscription_set_filter = &subscription_set_filter;
+  host_table_.subscription_set_qos = &subscription_set_qos;
 }
 
 Result<std::unique_ptr<PluginHost>> PluginHost::load(const std::vector<PluginOptions>& plugins,
@@ -226,7 +233,8 @@ Status PluginHost::load_one(const PluginOptions& options) {
       h.authorize_subscribe != nullptr, h.authorize_delivery != nullptr,
       h.on_publish != nullptr,          h.on_connected != nullptr,
       h.on_disconnected != nullptr,     h.on_message_dropped != nullptr,
-      h.on_delivered != nullptr,        h.on_session_expired != nullptr};
+      h.on_delivered != nullptr,        h.on_session_expired != nullptr,
+      h.on_subscribe != nullptr,        h.on_unsubscribe != nullptr};
   for (std::size_t i = 0; i < kHookPointCount; ++i) {
     if (present[i]) plugin.latency[i] = std::make_unique<Histogram>(kLatencyBucketsNs);
   }
@@ -239,6 +247,8 @@ Status PluginHost::load_one(const PluginOptions& options) {
   has_.message_dropped |= h.on_message_dropped != nullptr;
   has_.delivered |= h.on_delivered != nullptr;
   has_.session_expired |= h.on_session_expired != nullptr;
+  has_.on_subscribe |= h.on_subscribe != nullptr;
+  has_.on_unsubscribe |= h.on_unsubscribe != nullptr;
   STARLING_LOG(kInfo) << "plugin " << plugin.self.name << " loaded (ABI version "
                       << plugin.library->abi_version() << ")";
   return {};
@@ -395,6 +405,32 @@ Verdict PluginHost::on_publish(starling_publish_event& event) {
     event.payload = {publish.payload.data(), publish.payload.size()};
     event.qos = publish.qos;
     event.retain = publish.retain ? 1 : 0;
+    Verdict v = interpret(p, i, decision, reply, 0, false);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
+Verdict PluginHost::on_subscribe(starling_subscribe_event& event) {
+  return change_subscription(event, HookPoint::kOnSubscribe);
+}
+
+Verdict PluginHost::on_unsubscribe(starling_subscribe_event& event) {
+  return change_subscription(event, HookPoint::kOnUnsubscribe);
+}
+
+Verdict PluginHost::change_subscription(starling_subscribe_event& event, HookPoint point) {
+  starling_subscription& subscription = *event.subscription;
+  for (std::size_t i = 0; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    auto hook = point == HookPoint::kOnSubscribe ? p.hooks.on_subscribe : p.hooks.on_unsubscribe;
+    if (hook == nullptr) continue;
+    starling_reply reply = fresh_reply();
+    const starling_decision decision =
+        timed(p.timer(point), [&] { return hook(p.state, &event, &reply); });
+    // A plugin may have changed the filter: later plugins see the new one.
+    event.filter = {subscription.filter->data(), subscription.filter->size()};
+    if (subscription.qos != nullptr) event.qos = *subscription.qos;
     Verdict v = interpret(p, i, decision, reply, 0, false);
     if (v.kind != Verdict::Kind::kNext) return v;
   }

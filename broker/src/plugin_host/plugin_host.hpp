@@ -53,8 +53,10 @@ enum class HookPoint {
   kMessageDropped,
   kDelivered,
   kSessionExpired,
+  kOnSubscribe,
+  kOnUnsubscribe,
 };
-inline constexpr std::size_t kHookPointCount = 10;
+inline constexpr std::size_t kHookPointCount = 12;
 // "authenticate", "authorize_publish", ...: the hook's name in starling_hooks
 // without an "on_" prefix.
 const char* hook_point_name(HookPoint hook);
@@ -97,6 +99,8 @@ class PluginHost {
   bool has_message_dropped() const { return has_.message_dropped; }
   bool has_delivered() const { return has_.delivered; }
   bool has_session_expired() const { return has_.session_expired; }
+  bool has_on_subscribe() const { return has_.on_subscribe; }
+  bool has_on_unsubscribe() const { return has_.on_unsubscribe; }
 
   // Chains that may pend start at plugin `from` (0, or the pending plugin's
   // index + 1 to resume). event->ticket is filled in here.
@@ -108,6 +112,11 @@ class PluginHost {
   // event.message must point at the message being routed; event.topic and
   // event.payload are refreshed after each plugin that changed them.
   Verdict on_publish(starling_publish_event& event);
+  // event.subscription must point at the filter being changed; event.filter
+  // and event.qos are refreshed after each plugin. Never pend (a pending
+  // answer counts as deny).
+  Verdict on_subscribe(starling_subscribe_event& event);
+  Verdict on_unsubscribe(starling_subscribe_event& event);
   void connected(const starling_client_event& event);
   void disconnected(const starling_client_event& event);
   void message_dropped(const starling_drop_event& event);
@@ -168,7 +177,8 @@ class PluginHost {
   struct Presence {
     bool authenticate = false, authorize_publish = false, authorize_subscribe = false,
          authorize_delivery = false, on_publish = false, client_events = false,
-         message_dropped = false, delivered = false, session_expired = false;
+         message_dropped = false, delivered = false, session_expired = false, on_subscribe = false,
+         on_unsubscribe = false;
   };
 
   explicit PluginHost(HostServices& services);
@@ -178,6 +188,8 @@ class PluginHost {
   // What a hook's direct answer means for the chain.
   Verdict interpret(const Loaded& plugin, std::size_t index, starling_decision decision,
                     const starling_reply& reply, std::uint64_t ticket, bool may_pend) const;
+  // The on_subscribe or on_unsubscribe chain.
+  Verdict change_subscription(starling_subscribe_event& event, HookPoint point);
 
   HostServices& services_;
   starling_host host_table_{};

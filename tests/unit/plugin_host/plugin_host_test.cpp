@@ -1,5 +1,4 @@
 #include "plugin_host/plugin_host.hpp"
-#include "plugin_host/message_edit.hpp"
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -10,6 +9,9 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "plugin_host/message_edit.hpp"
+#include "plugin_host/subscription_edit.hpp"
 
 namespace starling::plugin_host {
 namespace {
@@ -259,6 +261,43 @@ TEST(PluginChain, AnInvalidTopicFromAPluginIsNotApplied) {
   EXPECT_EQ(publish.topic, "a/b");
   EXPECT_EQ(message_set_qos(&message, 1), 0);
   EXPECT_EQ(publish.qos, 1);
+}
+
+TEST(PluginChain, OnSubscribeChangesAreSeenByLaterPlugins) {
+  RecordingServices services;
+  auto host =
+      PluginHost::load({scripted({{"sub_from", "a/#"}, {"sub_to", "b/#"}, {"sub_qos", "2"}}),
+                        scripted({{"sub_deny", "b/#"}, {"sub_deny_reason", "0x9E"}})},
+                       services);
+  ASSERT_TRUE(host.ok());
+  ASSERT_TRUE(host.value()->has_on_subscribe());
+  std::string filter = "a/#";
+  std::uint8_t qos = 0;
+  starling_subscription subscription{&filter, &qos};
+  Events e;
+  e.subscribe.subscription = &subscription;
+  Verdict v = host.value()->on_subscribe(e.subscribe);
+  EXPECT_EQ(filter, "b/#");
+  EXPECT_EQ(qos, 2);
+  EXPECT_EQ(std::string(e.subscribe.filter.data, e.subscribe.filter.size), "b/#");
+  EXPECT_EQ(v.kind, Kind::kDeny);
+  EXPECT_EQ(v.reason_code, 0x9E);
+}
+
+TEST(PluginChain, AnInvalidFilterOrQosFromAPluginIsNotApplied) {
+  std::string filter = "a/b";
+  std::uint8_t qos = 1;
+  starling_subscription subscription{&filter, &qos};
+  EXPECT_EQ(subscription_set_filter(&subscription, "a/#/b", 5), -1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "$share//x", 9), -1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "", 0), -1);
+  EXPECT_EQ(subscription_set_qos(&subscription, 3), -1);
+  EXPECT_EQ(filter, "a/b");
+  EXPECT_EQ(qos, 1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "$share/g/x/+", 12), 0);
+  EXPECT_EQ(filter, "$share/g/x/+");
+  starling_subscription unsubscribe{&filter, nullptr};
+  EXPECT_EQ(subscription_set_qos(&unsubscribe, 0), -1) << "an UNSUBSCRIBE has no QoS";
 }
 
 TEST(PluginTimers, TheTimerHookRunsAtItsInterval) {
