@@ -24,8 +24,36 @@ std::string joined(const std::vector<std::string>& items) {
   return text;
 }
 
+// Hands plugins their changed options; `running` follows what they took.
+void update_plugin_options(starling::Broker& broker,
+                           const std::vector<starling::PluginOptions>& reread,
+                           std::vector<starling::PluginOptions>& running) {
+  using namespace starling;
+  auto update = broker.update_plugin_options(reread);
+  if (!update.ok()) {
+    STARLING_LOG(kWarn) << "plugin options not applied: " << update.error().message;
+    return;
+  }
+  // What a plugin refused stays "changed", so the next SIGHUP asks again.
+  for (std::size_t i = 0; i < running.size() && i < update->in_force.size(); ++i) {
+    if (update->in_force[i]) running[i].options = reread[i].options;
+  }
+  if (!update->applied.empty()) {
+    STARLING_LOG(kInfo) << "new plugin options applied: " << joined(update->applied);
+  }
+  if (!update->rejected.empty()) {
+    STARLING_LOG(kError) << "new plugin options rejected (the old ones stay): "
+                         << joined(update->rejected);
+  }
+  if (!update->need_restart.empty()) {
+    STARLING_LOG(kWarn) << "new plugin options need a restart (not applied): "
+                        << joined(update->need_restart);
+  }
+}
+
 // Applies what can change at run time; `running` follows what was applied.
-void reread_config(const starling::CommandLine& command_line, starling::Options& running) {
+void reread_config(const starling::CommandLine& command_line, starling::Broker& broker,
+                   starling::Options& running) {
   using namespace starling;
   auto reread = resolve_options(command_line);
   if (!reread.ok()) {
@@ -41,7 +69,7 @@ void reread_config(const starling::CommandLine& command_line, starling::Options&
   running.log_level = reread->log_level;
   running.log_levels = reread->log_levels;
   running.log_format = reread->log_format;
-  if (changes.applied.empty()) {
+  if (changes.applied.empty() && !changes.plugin_options_changed) {
     STARLING_LOG(kInfo) << "config reread: no change that applies at run time";
   } else {
     STARLING_LOG(kInfo) << "config reread, applied: " << joined(changes.applied);
@@ -50,6 +78,8 @@ void reread_config(const starling::CommandLine& command_line, starling::Options&
     STARLING_LOG(kWarn) << "config changes that need a restart (not applied): "
                         << joined(changes.need_restart);
   }
+  if (changes.plugin_options_changed)
+    update_plugin_options(broker, reread->plugins, running.plugins);
 }
 
 }  // namespace
@@ -93,7 +123,7 @@ int main(int argc, char** argv) {
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
     STARLING_LOG(kInfo) << "received SIGHUP: rereading the config, reloading TLS certificates and plugins";
-    reread_config(*command_line, running);
+    reread_config(*command_line, *broker.value(), running);
     if (broker.value()->reload_certificates().ok()) STARLING_LOG(kInfo) << "certificates reloaded";
     if (broker.value()->reload_plugins().ok()) STARLING_LOG(kInfo) << "plugins reloaded";
   }

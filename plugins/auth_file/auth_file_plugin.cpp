@@ -51,22 +51,59 @@ std::size_t worker_threads(const plugin::Options& options) {
   return threads;
 }
 
+// The options only a restart applies: the worker threads and the timer are
+// set up at start.
+struct StartOptions {
+  std::size_t worker_threads;
+  std::uint64_t reload_interval_ms;
+  bool operator==(const StartOptions&) const = default;
+};
+
+StartOptions start_options(const plugin::Options& options) {
+  return {worker_threads(options), unsigned_or_throw(options, "reload_interval_ms", 0, UINT32_MAX)};
+}
+
 class AuthFilePlugin : public plugin::Plugin {
  public:
   AuthFilePlugin(plugin::Host& host, const plugin::Options& options)
       : Plugin(host),
         file_(options.get("password_file"), &parse_loaded_file),
-        pool_(worker_threads(options), kMaxQueuedChecks) {
+        start_(start_options(options)),
+        pool_(start_.worker_threads, kMaxQueuedChecks) {
     if (file_.path().empty()) {
       throw std::runtime_error("auth_file: the option password_file is required");
     }
     if (Status loaded = file_.load(); !loaded) {
       throw std::runtime_error("auth_file: " + loaded.error().message);
     }
-    const auto reload_ms = unsigned_or_throw(options, "reload_interval_ms", 0, UINT32_MAX);
-    set_timer_interval_ms(static_cast<std::uint32_t>(reload_ms));
+    set_timer_interval_ms(static_cast<std::uint32_t>(start_.reload_interval_ms));
     host.log(STARLING_LOG_INFO,
              "" + std::to_string(file_.current()->table.size()) + " users from " + file_.path());
+  }
+
+  // New options: another password_file (or the same one, read again) takes
+  // effect for the next CONNECT; clients already connected stay. A broken
+  // file, or a change of worker_threads or reload_interval_ms (a restart
+  // applies those), refuses them all and the users loaded before stay.
+  bool on_options(const plugin::Options& options) override {
+    const std::string path = options.get("password_file");
+    if (path.empty()) {
+      host().log(STARLING_LOG_ERROR, "new options refused: the option password_file is required");
+      return false;
+    }
+    if (start_options(options) != start_) {
+      host().log(STARLING_LOG_ERROR,
+                 "new options refused: worker_threads and reload_interval_ms take a restart");
+      return false;
+    }
+    if (Status loaded = file_.load_path(path); !loaded) {
+      host().log(STARLING_LOG_ERROR, "new options refused: " + loaded.error().message +
+                                         "; keeping the users loaded before");
+      return false;
+    }
+    host().log(STARLING_LOG_INFO, "now using " + path + ", " +
+                                      std::to_string(file_.current()->table.size()) + " users");
+    return true;
   }
 
   starling_decision authenticate(const starling_auth_event& event, starling_reply&) override {
@@ -109,6 +146,7 @@ class AuthFilePlugin : public plugin::Plugin {
 
  private:
   ReloadingFile<LoadedFile> file_;
+  const StartOptions start_;
   // Last member: destroyed first, so no job outlives what it uses.
   WorkerPool pool_;
 };

@@ -1,8 +1,8 @@
 #pragma once
 // What a plugin loaded from a file, swapped for a fresh load when the file
-// changes. Thread-safety: current() from any thread, at any time; load()
-// and reload_if_changed() from one thread at a time (the constructor, then
-// the plugin's timer).
+// changes, or for another file's (new options). Thread-safety: current()
+// and path() from any thread, at any time; load(), reload_if_changed() and
+// load_path() from any thread, one call at a time each (they serialize).
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,27 +22,37 @@ class ReloadingFile {
   using Parser = std::function<Result<T>(const std::string& contents, const std::string& path)>;
 
   ReloadingFile(std::string path, Parser parse)
-      : path_(std::move(path)), parse_(std::move(parse)) {}
+      : parse_(std::move(parse)), path_(std::move(path)) {}
 
   // Reads and parses the file. On error the previous value stays.
   Status load() {
-    attempted_ = stamp_file(path_);  // before reading: a later edit is seen next time
-    auto contents = read_text_file(path_);
-    if (!contents) return contents.error();
-    auto parsed = parse_(*contents, path_);
-    if (!parsed) return parsed.error();
-    auto fresh = std::make_shared<const T>(std::move(*parsed));
-    std::lock_guard lock(mutex_);
-    value_ = std::move(fresh);
-    return {};
+    std::lock_guard loading(load_mutex_);
+    return load_locked(path());
   }
 
   // nullopt when the file has not changed (or is gone) since the last load
   // attempt; otherwise what loading it again gave.
   std::optional<Status> reload_if_changed() {
-    const auto stamp = stamp_file(path_);
+    std::lock_guard loading(load_mutex_);
+    const std::string file = path();
+    const auto stamp = stamp_file(file);
     if (!stamp || stamp == attempted_) return std::nullopt;
-    return load();
+    return load_locked(file);
+  }
+
+  // Loads another file in place of this one: from now on current() is its
+  // value and reloads watch it. On error nothing changes (the old file and
+  // its value stay).
+  Status load_path(const std::string& other) {
+    std::lock_guard loading(load_mutex_);
+    const auto stamp = stamp_file(other);
+    auto value = parse_file(other);
+    if (!value) return value.error();
+    attempted_ = stamp;
+    std::lock_guard lock(mutex_);
+    path_ = other;
+    value_ = std::move(*value);
+    return {};
   }
 
   // The last value loaded; nullptr before the first successful load().
@@ -51,14 +61,36 @@ class ReloadingFile {
     return value_;
   }
 
-  const std::string& path() const { return path_; }
+  std::string path() const {
+    std::lock_guard lock(mutex_);
+    return path_;
+  }
 
  private:
-  const std::string path_;
+  Result<std::shared_ptr<const T>> parse_file(const std::string& file) const {
+    auto contents = read_text_file(file);
+    if (!contents) return contents.error();
+    auto parsed = parse_(*contents, file);
+    if (!parsed) return parsed.error();
+    return std::make_shared<const T>(std::move(*parsed));
+  }
+
+  // REQUIRES: load_mutex_ held.
+  Status load_locked(const std::string& file) {
+    attempted_ = stamp_file(file);  // before reading: a later edit is seen next time
+    auto fresh = parse_file(file);
+    if (!fresh) return fresh.error();
+    std::lock_guard lock(mutex_);
+    value_ = std::move(*fresh);
+    return {};
+  }
+
   const Parser parse_;
-  mutable std::mutex mutex_;  // guards value_
+  std::mutex load_mutex_;     // one load at a time; guards attempted_
+  mutable std::mutex mutex_;  // guards path_ and value_
+  std::string path_;
   std::shared_ptr<const T> value_;
-  std::optional<FileStamp> attempted_;  // the file as the last load() found it
+  std::optional<FileStamp> attempted_;  // the file as the last load found it
 };
 
 }  // namespace starling::plugins

@@ -92,13 +92,14 @@ Status InterpreterThread::initialize_interpreter() {
   return {};
 }
 
-Result<std::shared_ptr<HookSet>> InterpreterThread::load_scripts() {
+Result<std::shared_ptr<HookSet>> InterpreterThread::load_scripts(
+    const std::vector<std::string>& scripts) {
   std::shared_ptr<HookSet> hooks = new_hook_set();
   context_.loading = &hooks->registry;
   // Registering ends with the load, also when it throws.
   std::unique_ptr<HookRegistry*, void (*)(HookRegistry**)> stop_registering(
       &context_.loading, [](HookRegistry** loading) { *loading = nullptr; });
-  py::object failure = starling_module().attr("_load_scripts")(scripts_);
+  py::object failure = starling_module().attr("_load_scripts")(scripts);
   if (!failure.is_none()) {
     auto [script, text] = failure.cast<std::pair<std::string, std::string>>();
     return Error{0, "cannot load " + script + ":\n" + text};
@@ -110,7 +111,7 @@ Status InterpreterThread::load_scripts_and_start_loop() {
   try {
     py::module_ starling = starling_module();
     starling.attr("options") = context_.options;
-    auto hooks = load_scripts();
+    auto hooks = load_scripts(scripts_);
     if (!hooks) return hooks.error();
     context_.replace_hooks(std::move(*hooks));
     starling.attr("_start_loop")(queue_->fd(), py::cpp_function([this] { run_jobs(); }));
@@ -121,6 +122,28 @@ Status InterpreterThread::load_scripts_and_start_loop() {
 }
 
 Result<std::shared_ptr<HookSet>> InterpreterThread::reload(std::chrono::milliseconds timeout) {
+  return run_load(timeout, [this] { return load_scripts(scripts_); });
+}
+
+Result<std::shared_ptr<HookSet>> InterpreterThread::reload(
+    std::chrono::milliseconds timeout, std::vector<std::string> scripts,
+    std::map<std::string, std::string> options) {
+  return run_load(timeout, [this, scripts = std::move(scripts), options = std::move(options)] {
+    py::module_ starling = starling_module();
+    starling.attr("options") = options;
+    auto loaded = load_scripts(scripts);
+    if (!loaded) {
+      starling.attr("options") = context_.options;  // the scripts of before see theirs again
+      return loaded;
+    }
+    scripts_ = scripts;
+    context_.options = options;
+    return loaded;
+  });
+}
+
+Result<std::shared_ptr<HookSet>> InterpreterThread::run_load(
+    std::chrono::milliseconds timeout, std::function<Result<std::shared_ptr<HookSet>>()> load) {
   using Loaded = Result<std::shared_ptr<HookSet>>;
   // Only the job holds the promise, so a job dropped unrun (the Python
   // thread stopping) breaks it; a load that outlasts `timeout` still has
@@ -128,9 +151,9 @@ Result<std::shared_ptr<HookSet>> InterpreterThread::reload(std::chrono::millisec
   // HookSet takes the GIL to go).
   auto loaded = std::make_shared<std::promise<Loaded>>();
   std::future<Loaded> result = loaded->get_future();
-  const bool queued = queue_->post([this, loaded = std::move(loaded)] {
+  const bool queued = queue_->post([loaded = std::move(loaded), load = std::move(load)] {
     try {
-      loaded->set_value(load_scripts());
+      loaded->set_value(load());
     } catch (const py::error_already_set& e) {
       loaded->set_value(Error{0, describe_python_error(e)});
     }

@@ -6,6 +6,8 @@
 // they call plain hooks themselves (holding the GIL for the call) and hand
 // it work through its LoopQueue.
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -32,6 +34,12 @@ class InterpreterThread {
   // the Python thread is stopping, or loading took longer than `timeout`
   // (then whatever it registers is dropped). Any thread but the Python one.
   Result<std::shared_ptr<HookSet>> reload(std::chrono::milliseconds timeout);
+  // As reload, but runs `scripts` with `options` as starling.options (new
+  // [plugins.options]). Once they loaded, later reloads run them; on error
+  // the scripts and options of before stay.
+  Result<std::shared_ptr<HookSet>> reload(std::chrono::milliseconds timeout,
+                                          std::vector<std::string> scripts,
+                                          std::map<std::string, std::string> options);
 
   // Stops the loop (cancelling tasks still running, so pending answers are
   // never given), drops the hooks, finalizes the interpreter and joins.
@@ -46,7 +54,10 @@ class InterpreterThread {
 
   Status initialize_interpreter();
   // REQUIRES: the Python thread, holding the GIL.
-  Result<std::shared_ptr<HookSet>> load_scripts();
+  Result<std::shared_ptr<HookSet>> load_scripts(const std::vector<std::string>& scripts);
+  // Runs `load` on the Python thread and waits for it up to `timeout`.
+  Result<std::shared_ptr<HookSet>> run_load(std::chrono::milliseconds timeout,
+                                            std::function<Result<std::shared_ptr<HookSet>>()> load);
   Status load_scripts_and_start_loop();
   void run_loop();
   void run_jobs();
@@ -54,7 +65,7 @@ class InterpreterThread {
 
   PluginContext& context_;
   std::unique_ptr<LoopQueue> queue_;
-  const std::vector<std::string> scripts_;
+  std::vector<std::string> scripts_;  // on the Python thread only, once started
   std::thread thread_;
 };
 

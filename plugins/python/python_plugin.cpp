@@ -26,6 +26,7 @@ namespace {
 PluginContext* g_active_context = nullptr;
 
 int on_reload(void* state) noexcept;
+int on_options(void* state, const starling_option* options, std::size_t count) noexcept;
 
 std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
@@ -98,6 +99,9 @@ void register_hooks(PythonPlugin& plugin, starling_hooks& hooks) {
   hooks.topic_filter_count = plugin.topic_filter_pointers.size();
   // Always: a reload needs nothing the scripts registered.
   hooks.on_reload = &on_reload;
+  if (hooks.struct_size >= offsetof(starling_hooks, on_options) + sizeof(hooks.on_options)) {
+    hooks.on_options = &on_options;
+  }
 }
 
 std::string joined(const std::vector<std::string>& filters) {
@@ -155,6 +159,37 @@ void warn_beyond_init(const PythonPlugin& plugin, const HookRegistry& registry) 
   }
 }
 
+// Puts freshly loaded hooks in force.
+void swap_in(PythonPlugin& plugin, std::shared_ptr<HookSet> loaded) {
+  warn_beyond_init(plugin, loaded->registry);
+  start_timers(*loaded);
+  // Calls already running finish with the old hooks; the last of them
+  // drops the old functions (under the GIL).
+  plugin.context.replace_hooks(std::move(loaded));
+}
+
+// New [plugins.options]: the scripts they list are loaded, with the new
+// starling.options; on error the scripts and options of before stay.
+int take_options(PythonPlugin& plugin, const plugin::Options& options) {
+  const plugin::Host& host = plugin.context.host;
+  auto scripts = script_paths(options);
+  if (!scripts) {
+    host.log(STARLING_LOG_ERROR, "python: new options refused: " + scripts.error().message);
+    return 1;
+  }
+  auto loaded = plugin.interpreter->reload(kReloadTimeout, *scripts, options.all());
+  if (!loaded) {
+    host.log(STARLING_LOG_ERROR, "python: new options refused, the scripts loaded before stay: " +
+                                     loaded.error().message);
+    return 1;
+  }
+  swap_in(plugin, std::move(*loaded));
+  std::string text = "python: new options, loaded";
+  for (const std::string& script : *scripts) text += " " + script;
+  host.log(STARLING_LOG_INFO, text);
+  return 0;
+}
+
 int reload(PythonPlugin& plugin) {
   const plugin::Host& host = plugin.context.host;
   auto loaded = plugin.interpreter->reload(kReloadTimeout);
@@ -163,11 +198,7 @@ int reload(PythonPlugin& plugin) {
              "python: reload failed, the hooks loaded before stay: " + loaded.error().message);
     return 1;
   }
-  warn_beyond_init(plugin, (*loaded)->registry);
-  start_timers(**loaded);
-  // Calls already running finish with the old hooks; the last of them
-  // drops the old functions (under the GIL).
-  plugin.context.replace_hooks(std::move(*loaded));
+  swap_in(plugin, std::move(*loaded));
   host.log(STARLING_LOG_INFO, "python: reloaded the scripts");
   return 0;
 }
@@ -216,6 +247,17 @@ int on_reload(void* state) noexcept {
   } catch (const std::exception& e) {
     static_cast<PythonPlugin*>(state)->context.host.log(
         STARLING_LOG_ERROR, std::string("python: reload failed: ") + e.what());
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing may cross the ABI
+  }
+  return 1;
+}
+
+int on_options(void* state, const starling_option* options, std::size_t count) noexcept {
+  try {
+    return take_options(*static_cast<PythonPlugin*>(state), plugin::Options(options, count));
+  } catch (const std::exception& e) {
+    static_cast<PythonPlugin*>(state)->context.host.log(
+        STARLING_LOG_ERROR, std::string("python: new options refused: ") + e.what());
   } catch (...) {  // NOLINT(bugprone-empty-catch): nothing may cross the ABI
   }
   return 1;

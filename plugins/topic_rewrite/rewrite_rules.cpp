@@ -9,7 +9,6 @@
 namespace starling::plugins::topic_rewrite {
 namespace {
 
-constexpr std::string_view kRulePrefix = "rule_";
 constexpr std::string_view kArrow = "->";
 
 std::string_view trim(std::string_view text) {
@@ -74,23 +73,27 @@ Result<RewriteRules::Rule> RewriteRules::parse_rule(const std::string& key,
 }
 
 Result<RewriteRules> RewriteRules::parse(
-    const std::vector<std::pair<std::string, std::string>>& options) {
+    const std::vector<std::pair<std::string, std::string>>& options, std::string_view prefix) {
   std::map<std::size_t, Rule> ordered;
   for (const auto& [key, value] : options) {
     std::size_t number = 0;
-    const char* digits = key.data() + kRulePrefix.size();
+    const char* digits = key.data() + prefix.size();
     const char* end = key.data() + key.size();
-    const bool is_rule = key.size() > kRulePrefix.size() &&
-                         std::string_view(key).substr(0, kRulePrefix.size()) == kRulePrefix &&
+    const bool is_rule = key.size() > prefix.size() &&
+                         std::string_view(key).substr(0, prefix.size()) == prefix &&
                          std::from_chars(digits, end, number).ptr == end;
-    if (!is_rule) return Error{0, "unknown option " + key + " (expected rule_<N>)"};
+    if (!is_rule) {
+      return Error{0, "unknown option " + key + " (expected " + std::string(prefix) + "<N>)"};
+    }
     auto rule = parse_rule(key, value);
     if (!rule) return rule.error();
     if (!ordered.emplace(number, std::move(*rule)).second) {
       return Error{0, "rule number " + std::to_string(number) + " is given twice"};
     }
   }
-  if (ordered.empty()) return Error{0, "no rules (add options rule_1 = \"FROM -> TO\", ...)"};
+  if (ordered.empty()) {
+    return Error{0, "no rules (add options " + std::string(prefix) + "1 = \"FROM -> TO\", ...)"};
+  }
   RewriteRules rules;
   for (auto& [number, rule] : ordered) rules.rules_.push_back(std::move(rule));
   return rules;

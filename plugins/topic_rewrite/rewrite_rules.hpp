@@ -20,10 +20,10 @@ namespace starling::plugins::topic_rewrite {
 
 class RewriteRules {
  public:
-  // Rules from a plugin's options; every key must be rule_<N>. Errors name
-  // the key and what is wrong with its value.
-  static Result<RewriteRules> parse(
-      const std::vector<std::pair<std::string, std::string>>& options);
+  // Rules from a plugin's options; every key must be <prefix><N>. Errors
+  // name the key and what is wrong with its value.
+  static Result<RewriteRules> parse(const std::vector<std::pair<std::string, std::string>>& options,
+                                    std::string_view prefix = "rule_");
 
   // The rewritten topic, or nullopt when no rule matches.
   std::optional<std::string> rewrite(std::string_view topic) const;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <regex>
 #include <string>
 
+#include "raw_client.hpp"
 #include "starling_process.hpp"
 
 namespace starling::test {
@@ -79,6 +81,68 @@ TEST(PluginsExecutable, MosquittoPubLogsInWithAStarlingPasswdUserAndNotWithAWron
   EXPECT_NE(run(pub, output), 0) << "an anonymous client got in";
   EXPECT_EQ(run(pub + "-u alice -P s3cret", output), 0) << output;
   EXPECT_EQ(run(pub + "-V 5 -u alice -P s3cret", output), 0) << output;
+}
+
+// The CONNACK reason code a v5 client with this user name and password gets.
+std::optional<std::uint8_t> login(int port, const std::string& id, const std::string& username,
+                                  const std::string& password) {
+  RawClient client(static_cast<std::uint16_t>(port));
+  raw::Connect connect;
+  connect.client_id = id;
+  connect.username = username;
+  connect.password = password;
+  auto connack = client.handshake(connect, 10s);
+  if (!connack) return std::nullopt;
+  return connack->reason_code;
+}
+
+TEST(PluginsExecutable, SighupHandsAuthFileItsNewPasswordFileAndConnectedClientsStay) {
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(run(std::string(STARLING_PASSWD) + " -c -b " + dir.file("old") + " alice one", output),
+            0)
+      << output;
+  ASSERT_EQ(run(std::string(STARLING_PASSWD) + " -c -b " + dir.file("new") + " bob two", output), 0)
+      << output;
+  std::ofstream(dir.file("starling.toml")) << auth_file_config(dir.file("old"));
+  StarlingProcess broker({"--config", dir.file("starling.toml")});
+  const int port = port_from_log(broker.wait_for_line("listening on", 10s));
+  ASSERT_GT(port, 0) << broker.output();
+
+  RawClient alice(static_cast<std::uint16_t>(port));
+  raw::Connect connect;
+  connect.client_id = "alice-stays";
+  connect.username = "alice";
+  connect.password = "one";
+  auto connack = alice.handshake(connect, 10s);
+  ASSERT_TRUE(connack) << broker.output();
+  ASSERT_EQ(connack->reason_code, 0) << broker.output();
+  EXPECT_EQ(login(port, "bob-early", "bob", "two"), 0x86);
+
+  std::ofstream(dir.file("starling.toml"), std::ios::trunc) << auth_file_config(dir.file("new"));
+  broker.signal(SIGHUP);
+  EXPECT_NE(broker.wait_for_line("new plugin options applied: libstarling_auth_file.so", 10s), "")
+      << broker.output();
+  EXPECT_EQ(broker.output().find("need a restart"), std::string::npos) << broker.output();
+
+  EXPECT_EQ(login(port, "bob-late", "bob", "two"), 0) << broker.output();
+  EXPECT_EQ(login(port, "alice-late", "alice", "one"), 0x86) << "the old file is still in force";
+  // The client that logged in with the old file is still served.
+  EXPECT_EQ(alice.subscribe(raw::Version::kV5, "still/here", 1), 1);
+  EXPECT_FALSE(alice.peer_closed());
+
+  // A broken new file is refused: the plugin keeps the users it has.
+  std::ofstream(dir.file("broken")) << "bob:plaintext\n";
+  std::ofstream(dir.file("starling.toml"), std::ios::trunc) << auth_file_config(dir.file("broken"));
+  broker.signal(SIGHUP);
+  EXPECT_NE(broker.wait_for_line("new plugin options rejected (the old ones stay): "
+                                 "libstarling_auth_file.so",
+                                 10s),
+            "")
+      << broker.output();
+  EXPECT_EQ(login(port, "bob-after", "bob", "two"), 0) << broker.output();
+  broker.signal(SIGTERM);
+  EXPECT_EQ(broker.wait_exit(10s), 0) << broker.output();
 }
 
 TEST(PluginsExecutable, AMalformedPasswordFileStopsTheBrokerNamingFileAndLine) {

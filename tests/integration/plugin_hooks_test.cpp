@@ -372,5 +372,121 @@ TEST_F(PluginHooksTest, ReloadAsksEveryPluginAndNamesTheOnesThatFailed) {
   expect_broker_still_serves_clients();
 }
 
+TEST_F(PluginHooksTest, OnSubscribeChangesTheFilterAndQosTheClientAskedFor) {
+  const std::string asked = topic("asked") + "/#";
+  const std::string given = topic("given") + "/#";
+  start_with({scripted({{"sub_from", asked}, {"sub_to", given}, {"sub_qos", "0"}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  EXPECT_EQ(client.subscribe(Version::kV5, asked, 2), 0) << "the plugin asked for QoS 0";
+
+  auto subscriber = connected_client("paho", kV5);
+  subscriber->subscribe(asked, 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(topic("asked") + "/x", "not routed to the old name", 1);
+  publisher->publish(topic("given") + "/x", "routed", 1);
+  ASSERT_TRUE(subscriber->received().wait_for(1));
+  EXPECT_EQ(subscriber->received().at(0)->get_topic(), topic("given") + "/x");
+  EXPECT_EQ(subscriber->received().at(0)->get_qos(), 0);
+  EXPECT_TRUE(subscriber->received().stays_at(1));
+}
+
+TEST_F(PluginHooksTest, ARewrittenSubscriptionIsRemovedByUnsubscribingItsOriginalName) {
+  const std::string asked = topic("asked");
+  const std::string given = topic("given");
+  start_with({scripted({{"sub_from", asked}, {"sub_to", given}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  ASSERT_EQ(client.subscribe(Version::kV5, asked, 1), 1);
+  EXPECT_EQ(client.unsubscribe(Version::kV5, asked), 0x00);
+  EXPECT_EQ(client.unsubscribe(Version::kV5, asked), 0x11) << "no subscription existed any more";
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(given, "x", 1);
+  auto next = client.read_packet(500ms);
+  EXPECT_FALSE(next && next->type() == raw::kPublish) << "still subscribed";
+}
+
+TEST_F(PluginHooksTest, OnUnsubscribeCanKeepASubscriptionWithItsReason) {
+  const std::string kept = topic("kept");
+  start_with({scripted({{"unsub_keep", kept}, {"unsub_keep_reason", "0x87"}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  ASSERT_EQ(client.subscribe(Version::kV5, kept, 0), 0);
+  EXPECT_EQ(client.unsubscribe(Version::kV5, kept), 0x87);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(kept, "still", 0);
+  auto message = client.read_until(raw::kPublish, 5s);
+  ASSERT_TRUE(message) << "the subscription stayed";
+}
+
+TEST_F(PluginHooksTest, OnSubscribeRefusesAFilterWithItsReasonInV5AndFailureInV311) {
+  start_with({scripted({{"sub_deny", "closed/#"}, {"sub_deny_reason", "0x97"}})});
+  RawClient v5(broker().port());
+  ASSERT_TRUE(connect_raw(v5, Version::kV5));
+  EXPECT_EQ(v5.subscribe(Version::kV5, "closed/#", 1), 0x97);
+  EXPECT_EQ(v5.subscribe(Version::kV5, topic("open"), 1), 1);
+  RawClient v3(broker().port());
+  ASSERT_TRUE(connect_raw(v3, Version::kV311));
+  EXPECT_EQ(v3.subscribe(Version::kV311, "closed/#", 1), 0x80);
+}
+
+TEST_F(PluginHooksTest, AReasonCodeThatIsNoSubackCodeBecomesNotAuthorized) {
+  start_with({scripted({{"sub_deny", "closed/#"}, {"sub_deny_reason", "0x05"}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  EXPECT_EQ(client.subscribe(Version::kV5, "closed/#", 1), 0x87);
+}
+
+TEST_F(PluginHooksTest, AnOnSubscribeAnswerThatIsNoDecisionRefusesTheFilterAndTheBrokerServesOn) {
+  start_with({scripted({{"sub_garbage", "true"}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  EXPECT_EQ(client.subscribe(Version::kV5, topic("any"), 1), 0x80);
+  EXPECT_FALSE(client.peer_closed());
+}
+
+TEST_F(PluginHooksTest, AnInvalidRewrittenFilterIsNotAppliedAndTheOriginalStands) {
+  const std::string asked = topic("asked");
+  start_with({scripted({{"sub_from", asked}, {"sub_to", "bad/#/filter"}})});
+  auto subscriber = connected_client("sub", kV5);
+  subscriber->subscribe(asked, 1);
+  auto publisher = connected_client("pub", kV5);
+  publisher->publish(asked, "x", 1);
+  ASSERT_TRUE(subscriber->received().wait_for(1));
+}
+
+TEST_F(PluginHooksTest, AFilterRewrittenIntoASharedOneWithNoLocalIsRefusedNotTheClient) {
+  const std::string asked = topic("asked");
+  start_with({scripted({{"sub_from", asked}, {"sub_to", "$share/g/" + asked}})});
+  RawClient client(broker().port());
+  ASSERT_TRUE(connect_raw(client, Version::kV5));
+  EXPECT_EQ(client.subscribe(Version::kV5, asked, 1 | 0x04), 0x83);  // QoS 1, No Local
+  EXPECT_FALSE(client.peer_closed());
+  EXPECT_EQ(client.subscribe(Version::kV5, asked, 1), 1);
+}
+
+TEST_F(PluginHooksTest, UpdatedOptionsReachOnlyThePluginWhoseOptionsChanged) {
+  const std::string seen = topic("options");
+  start_with({scripted({{"options_topic", seen + "/first"}}),
+              scripted({{"options_topic", seen + "/second"}})});
+  auto watcher = connected_client("watcher", kV5);
+  watcher->subscribe(seen + "/#", 1);
+  std::vector<PluginOptions> plugins = broker().options().plugins;
+  plugins[1].options.emplace_back("greeting", "hi");
+  auto update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  EXPECT_EQ(update->applied, std::vector<std::string>{"libfixture_scripted.so"});
+  ASSERT_TRUE(watcher->received().wait_for(1));
+  EXPECT_EQ(watcher->received().at(0)->get_topic(), seen + "/second");
+  EXPECT_EQ(watcher->received().at(0)->to_string(),
+            "greeting=hi;options_topic=" + seen + "/second");
+  EXPECT_TRUE(watcher->received().stays_at(1));
+
+  plugins.pop_back();
+  EXPECT_FALSE(broker().starling().update_plugin_options(plugins).ok())
+      << "a changed plugin list takes a restart";
+  expect_broker_still_serves_clients();
+}
+
 }  // namespace
 }  // namespace starling::test

@@ -1,6 +1,9 @@
 // The acl_file plugin (plugins/acl_file) in the real broker, with a
 // Mosquitto-style ACL file (tests/fixtures/plugins/mosquitto.acl): who may
 // subscribe, publish and receive.
+#include <filesystem>
+#include <fstream>
+
 #include "bundled_plugin_test.hpp"
 
 namespace starling::test {
@@ -45,6 +48,28 @@ class AclFilePluginTest : public BundledPluginTest {
 TEST_F(AclFilePluginTest, ADeniedSubscriptionGetsNotAuthorizedInV5) {
   EXPECT_EQ(suback_code(Version::kV5, "bob", "plant/#"), 0x87);
   EXPECT_EQ(suback_code(Version::kV5, "bob", "plant/line1/#"), 1);
+}
+
+TEST_F(AclFilePluginTest, AnotherAclFileInUpdatedOptionsDecidesTheNextChecks) {
+  const auto dir = std::filesystem::temp_directory_path() / ("starling-acl-" + client_id("dir"));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "open.acl").string();
+  std::ofstream(file) << "user bob\ntopic readwrite plant/#\n";
+  EXPECT_EQ(suback_code(Version::kV5, "bob", "plant/#"), 0x87);
+  std::vector<PluginOptions> plugins = broker().options().plugins;
+  plugins[0].options = {{"acl_file", file}};
+  auto update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  EXPECT_EQ(update->applied.size(), 1u);
+  EXPECT_EQ(suback_code(Version::kV5, "bob", "plant/#"), 1);
+
+  // A missing file is refused and the rules in force stay.
+  plugins[0].options = {{"acl_file", (dir / "missing.acl").string()}};
+  update = broker().starling().update_plugin_options(plugins);
+  ASSERT_TRUE(update.ok());
+  EXPECT_EQ(update->rejected.size(), 1u);
+  EXPECT_EQ(suback_code(Version::kV5, "bob", "plant/#"), 1);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(AclFilePluginTest, ADeniedSubscriptionGetsFailureInV311) {

@@ -134,6 +134,14 @@ std::optional<std::uint8_t> RawClient::subscribe(raw::Version version, std::stri
   return suback->body.back();  // one filter, so the last byte is its reason code
 }
 
+std::optional<std::uint8_t> RawClient::unsubscribe(raw::Version version, std::string_view filter) {
+  if (!send(raw::unsubscribe(version, next_packet_id_++, filter))) return std::nullopt;
+  auto unsuback = read_until(raw::kUnsuback, std::chrono::seconds(5));
+  if (!unsuback) return std::nullopt;
+  if (version != raw::Version::kV5 || unsuback->body.size() < 4) return 0;
+  return unsuback->body.back();  // one filter, so the last byte is its reason code
+}
+
 std::optional<std::uint8_t> RawClient::publish_qos1(raw::Version version, std::string_view topic) {
   raw::Publish publish;
   publish.topic = std::string(topic);

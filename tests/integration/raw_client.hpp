@@ -49,6 +49,9 @@ class RawClient {
   // (the granted QoS, or >= 0x80 when refused), nullopt when none came.
   std::optional<std::uint8_t> subscribe(raw::Version version, std::string_view filter,
                                         std::uint8_t options, const raw::Bytes& properties = {});
+  // UNSUBSCRIBE one filter and wait for UNSUBACK; returns its v5 reason
+  // code (0 for v3.1.1, which has none), nullopt when none came.
+  std::optional<std::uint8_t> unsubscribe(raw::Version version, std::string_view filter);
   // PUBLISH at QoS 1 and wait for the PUBACK; returns its reason code (0
   // when it carries none), nullopt when none came.
   std::optional<std::uint8_t> publish_qos1(raw::Version version, std::string_view topic);

@@ -197,6 +197,14 @@ Bytes subscribe(Version version, std::uint16_t packet_id, std::string_view filte
   return frame(kSubscribe << 4 | 0x02, body);
 }
 
+Bytes unsubscribe(Version version, std::uint16_t packet_id, std::string_view filter) {
+  Bytes body;
+  put_u16(body, packet_id);
+  if (version == Version::kV5) put_properties(body, {});
+  put_string(body, filter);
+  return frame(kUnsubscribe << 4 | 0x02, body);
+}
+
 Bytes puback(Version, std::uint16_t packet_id) {
   Bytes body;
   put_u16(body, packet_id);

@@ -26,6 +26,8 @@ enum PacketType : std::uint8_t {
   kPubcomp = 7,
   kSubscribe = 8,
   kSuback = 9,
+  kUnsubscribe = 10,
+  kUnsuback = 11,
   kPingreq = 12,
   kPingresp = 13,
   kDisconnect = 14,
@@ -97,6 +99,9 @@ Bytes publish(Version version, const Publish& p);
 // low two bits, v5 flags above).
 Bytes subscribe(Version version, std::uint16_t packet_id, std::string_view filter,
                 std::uint8_t options, const Bytes& properties = {});
+
+// One filter per UNSUBSCRIBE.
+Bytes unsubscribe(Version version, std::uint16_t packet_id, std::string_view filter);
 
 Bytes puback(Version version, std::uint16_t packet_id);
 Bytes pubrel(Version version, std::uint16_t packet_id);

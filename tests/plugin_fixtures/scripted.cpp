@@ -1,3 +1,4 @@
+// clang-format off
 // A plugin whose every answer is set by its options, for the broker's plugin
 // tests. Actions: "allow", "next", "deny", "deny:<reason>", "error", "throw",
 // "pending:<action>:<ms>" (answers from another thread after ms) and
@@ -15,12 +16,21 @@
 //                                   published to PREFIX/<client id>)
 //   reload_topic = T               (on_reload publishes "reloaded" to T)
 //   reload_fails = true            (on_reload reports failure)
+//   options_topic = T              (on_options publishes the new options, "k=v;k=v", to T; it
+//                                   takes their topic_filters, and refuses them when they hold
+//                                   options_reject = true)
 //   timer_ms = N, timer_topic = T  (on_timer publishes "tick" to T)
+//   sub_from / sub_to              (on_subscribe and on_unsubscribe rename an exact filter)
+//   sub_qos = N                    (on_subscribe sets the QoS of a renamed filter)
+//   sub_deny = FILTER, sub_deny_reason = CODE  (on_subscribe refuses it)
+//   unsub_keep = FILTER, unsub_keep_reason = CODE  (on_unsubscribe refuses it)
+//   sub_garbage = true             (on_subscribe answers a value that is no decision)
 //   delivered_topic = PREFIX       (acknowledged deliveries published to PREFIX/<subscriber>: the topic)
 //   expired_topic = PREFIX         (expired sessions published to PREFIX/<client id>)
 //   drops_topic = PREFIX           (each drop published to PREFIX/<reason>: "<client>|<topic>|<count>")
 //   topic_filters = a/#,b/#        (the hooks' topic filters)
 //   throw_in_constructor = true
+// clang-format on
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -131,7 +141,8 @@ class Scripted final : public starling::plugin::Plugin {
         rewrite_to_(options.get("rewrite_to")),
         payload_append_(options.get("payload_append")),
         drop_topic_(options.get("drop_topic")),
-        drop_reason_(static_cast<std::uint8_t>(std::stoi(options.get("drop_reason", "0"), nullptr, 0))),
+        drop_reason_(
+            static_cast<std::uint8_t>(std::stoi(options.get("drop_reason", "0"), nullptr, 0))),
         kick_topic_(options.get("kick_topic")),
         events_topic_(options.get("events_topic")),
         identity_topic_(options.get("identity_topic")),
@@ -140,6 +151,17 @@ class Scripted final : public starling::plugin::Plugin {
         drops_topic_(options.get("drops_topic")),
         delivered_topic_(options.get("delivered_topic")),
         expired_topic_(options.get("expired_topic")),
+        options_topic_(options.get("options_topic")),
+        sub_from_(options.get("sub_from")),
+        sub_to_(options.get("sub_to")),
+        sub_deny_(options.get("sub_deny")),
+        unsub_keep_(options.get("unsub_keep")),
+        sub_qos_(std::stoi(options.get("sub_qos", "-1"))),
+        sub_deny_reason_(
+            static_cast<std::uint8_t>(std::stoi(options.get("sub_deny_reason", "0"), nullptr, 0))),
+        unsub_keep_reason_(static_cast<std::uint8_t>(
+            std::stoi(options.get("unsub_keep_reason", "0"), nullptr, 0))),
+        sub_garbage_(options.get("sub_garbage") == "true"),
         reload_fails_(options.get("reload_fails") == "true") {
     if (options.get("throw_in_constructor") == "true") {
       throw std::runtime_error("told to refuse to start");
@@ -199,6 +221,43 @@ class Scripted final : public starling::plugin::Plugin {
   bool on_reload() override {
     if (!reload_topic_.empty()) host().publish(reload_topic_, "reloaded", 1);
     return !reload_fails_;
+  }
+
+  starling_decision on_subscribe(const starling_subscribe_event& event,
+                                 starling_reply& reply) override {
+    if (sub_garbage_) return static_cast<starling_decision>(77);
+    const std::string_view filter = view(event.filter);
+    if (!sub_deny_.empty() && filter == sub_deny_) {
+      reply.reason_code = sub_deny_reason_;
+      return STARLING_DENY;
+    }
+    if (sub_from_.empty() || filter != sub_from_) return STARLING_NEXT;
+    if (!host().set_filter(event.subscription, sub_to_)) {
+      host().log(STARLING_LOG_WARN, "the broker refused the filter '" + sub_to_ + "'");
+    }
+    if (sub_qos_ >= 0) host().set_qos(event.subscription, sub_qos_);
+    return STARLING_NEXT;
+  }
+
+  starling_decision on_unsubscribe(const starling_subscribe_event& event,
+                                   starling_reply& reply) override {
+    const std::string_view filter = view(event.filter);
+    if (!unsub_keep_.empty() && filter == unsub_keep_) {
+      reply.reason_code = unsub_keep_reason_;
+      return STARLING_DENY;
+    }
+    if (!sub_from_.empty() && filter == sub_from_) host().set_filter(event.subscription, sub_to_);
+    return STARLING_NEXT;
+  }
+
+  bool on_options(const starling::plugin::Options& options) override {
+    std::string listed;
+    for (const auto& [key, value] : options.all()) {
+      listed += (listed.empty() ? "" : ";") + key + "=" + value;
+    }
+    if (!options_topic_.empty()) host().publish(options_topic_, listed, 1);
+    if (options.get("options_reject") == "true") return false;
+    return host().set_topic_filters(split(options.get("topic_filters"), ','));
   }
 
   void on_connected(const starling_client_event& event) override {
@@ -267,8 +326,12 @@ class Scripted final : public starling::plugin::Plugin {
   std::vector<std::string> publish_topics_, subscribe_filters_, delivery_deny_;
   std::string rewrite_from_, rewrite_to_, payload_append_, drop_topic_;
   std::uint8_t drop_reason_;
-  std::string kick_topic_, events_topic_, identity_topic_, reload_topic_, timer_topic_, drops_topic_, delivered_topic_,
-      expired_topic_;
+  std::string kick_topic_, events_topic_, identity_topic_, reload_topic_, timer_topic_,
+      drops_topic_, delivered_topic_, expired_topic_, options_topic_;
+  std::string sub_from_, sub_to_, sub_deny_, unsub_keep_;
+  int sub_qos_;
+  std::uint8_t sub_deny_reason_, unsub_keep_reason_;
+  bool sub_garbage_;
   bool reload_fails_;
   std::mutex mutex_;
   std::vector<std::thread> answering_;

@@ -118,6 +118,40 @@ class ReloadTest(PluginTestCase):
         self.assert_moved(observer, "in/e", "first/e")
         self.assertNotEqual(self.clients.make("alice4", V5, "alice", "pw").connect(False), 0)
 
+    def rewrite_config(self, options):
+        """Writes the config again with these [plugins.options]."""
+        with open(self.broker.config_path, "w") as f:
+            f.write(self.broker.config(options, True, 2, {}))
+
+    def test_new_options_load_the_scripts_they_list_with_the_new_options(self):
+        self.start(FIRST)
+        observer = self.clients.connected("observer", V5, "bob", "pw")
+        self.assertEqual(observer.subscribe("+/#"), [1])
+        self.assert_moved(observer, "in/a", "first/a")
+        other = os.path.join(self.broker.dir, "other.py")
+        with open(other, "w") as f:
+            f.write(textwrap.dedent("""
+                import starling
+
+                @starling.on_message(filter="in/#")
+                def move(message):
+                    message.topic = starling.options["prefix"] + "/" + message.topic[3:]
+                """))
+        self.rewrite_config({"script": other, "prefix": "other"})
+        before = self.count(r"new plugin options applied")
+        self.broker.process.send_signal(signal.SIGHUP)
+        self.assertTrue(self.wait_count(r"new plugin options applied: libstarling_python", before + 1),
+                        self.broker.output())
+        self.assertFalse(observer.disconnected.is_set(), "new options dropped a client")
+        self.assert_moved(observer, "in/b", "other/b")
+
+        # A script list naming a missing file is refused: the scripts in force stay.
+        self.rewrite_config({"script": os.path.join(self.broker.dir, "missing.py"),
+                             "prefix": "gone"})
+        self.broker.process.send_signal(signal.SIGHUP)
+        self.assertTrue(self.wait_count(r"new plugin options rejected", 1), self.broker.output())
+        self.assert_moved(observer, "in/c", "other/c")
+
     def test_a_call_running_during_a_reload_finishes_with_the_old_hook(self):
         self.start("""
             import asyncio

@@ -73,6 +73,16 @@ class Broker {
                                                           MessageCallback callback,
                                                           SubscribeOptions options = {}) = 0;
 
+  // Hands running plugins their changed [plugins.options] (the executable
+  // does this on SIGHUP): `plugins` is the running list with only options
+  // changed. Each plugin whose options differ is asked to take them, in
+  // order; one that refuses keeps its old options, one that cannot take
+  // options at run time is named in need_restart. Fails, changing nothing,
+  // when the list, a path or another plugin setting differs (a restart
+  // applies those). Thread-safe.
+  virtual Result<PluginOptionsUpdate> update_plugin_options(
+      const std::vector<PluginOptions>& plugins) = 0;
+
   // Graceful shutdown: stop accepting, send v5 clients DISCONNECT 0x8B,
   // publish the wills the spec requires, join the threads. Idempotent.
   virtual void stop() = 0;

@@ -104,6 +104,17 @@ struct PluginOptions {
   bool operator==(const PluginOptions&) const = default;
 };
 
+// What handing changed [plugins.options] to running plugins did, by plugin
+// name (the library's file name).
+struct PluginOptionsUpdate {
+  std::vector<std::string> applied;       // the plugin runs with its new options
+  std::vector<std::string> rejected;      // the plugin refused them and keeps its old ones
+  std::vector<std::string> need_restart;  // changed, but the plugin takes options only at start
+  // By position in the list: the plugin now runs with the options it was
+  // given (they were unchanged, or it took them).
+  std::vector<bool> in_force;
+};
+
 // The HTTP listener: Prometheus metrics at /metrics and, with an
 // admin_token, the admin API under /api/v1/ (see docs/configuration.md).
 struct HttpOptions {

@@ -78,6 +78,9 @@ typedef struct starling_option {
 typedef struct starling_plugin starling_plugin;
 /* A message a hook may change, valid during the hook call only. */
 typedef struct starling_message starling_message;
+/* A SUBSCRIBE or UNSUBSCRIBE filter a hook may change (on_subscribe,
+ * on_unsubscribe), valid during the hook call only. */
+typedef struct starling_subscription starling_subscription;
 
 /* Filled in by a decision hook besides its decision. */
 typedef struct starling_reply {
@@ -131,7 +134,11 @@ typedef struct starling_subscribe_event {
   uint64_t ticket;            /* for STARLING_PENDING */
   const starling_client* client;
   starling_bytes filter;      /* as sent, "$share/group/..." included */
-  int qos;
+  int qos;                    /* requested; 0 for on_unsubscribe */
+  /* Appended after version 1. on_subscribe and on_unsubscribe only (NULL
+   * in authorize_subscribe): change the filter or QoS with
+   * host->subscription_set_*; `filter` and `qos` then show the change. */
+  starling_subscription* subscription;
 } starling_subscribe_event;
 
 typedef enum starling_disconnect_kind {
@@ -239,6 +246,35 @@ typedef struct starling_hooks {
    * or non-zero when the reload failed: the plugin keeps its current state
    * and logs why. */
   int (*on_reload)(void* state);
+
+  /* The plugin's `[plugins.options]` changed in the config and the broker
+   * was asked to apply them (SIGHUP to the executable, or
+   * Broker::update_plugin_options). `options` holds every option, as at
+   * init (borrowed for the call). Runs on the thread that asked, while hooks
+   * keep running on the worker threads: switch over atomically. Returns 0
+   * when the plugin now runs with them, or non-zero to refuse them: the
+   * plugin keeps its old options and the broker logs it, naming the plugin.
+   * NULL: options take a restart. A changed path or plugin list always does. */
+  int (*on_options)(void* state, const starling_option* options, size_t count);
+
+  /* One filter of a SUBSCRIBE, after authorize_subscribe allowed it and
+   * before it is applied: change the filter and the requested QoS through
+   * host->subscription_set_filter / subscription_set_qos on
+   * event->subscription, or answer STARLING_DENY to refuse the filter with
+   * reply->reason_code as its SUBACK code (v5: a code >= 0x80, else 0x87;
+   * v3.1.1: 0x80). The broker then checks the new filter as it checks a
+   * client's (validity, limits, shared and wildcard support). The session
+   * keeps the subscription under the new filter: rewrite UNSUBSCRIBE the
+   * same way (on_unsubscribe). Must not pend (counts as deny). */
+  starling_decision (*on_subscribe)(void* state, const starling_subscribe_event* event,
+                                    starling_reply* reply);
+  /* One filter of an UNSUBSCRIBE, before it is looked up: change the filter
+   * with host->subscription_set_filter (qos is 0 and cannot be set), or
+   * answer STARLING_DENY to keep the subscription (v5: UNSUBACK
+   * reply->reason_code >= 0x80, else 0x87; v3.1.1 has no codes: the
+   * UNSUBACK is sent and the subscription stays). Must not pend. */
+  starling_decision (*on_unsubscribe)(void* state, const starling_subscribe_event* event,
+                                      starling_reply* reply);
 } starling_hooks;
 
 /* Functions the broker gives its plugins. A plugin never links against the
@@ -283,6 +319,22 @@ typedef struct starling_host {
    * thread (never after the plugin's cleanup). Returns 0, or -1 when the
    * broker is shutting down. */
   int (*schedule)(starling_plugin* self, uint32_t delay_ms, void (*fn)(void* arg), void* arg);
+
+  /* --- appended after version 1: check struct_size before calling --- */
+
+  /* Any thread. Replaces the plugin's topic_filters (see starling_hooks),
+   * e.g. from on_options when new options change which topics it handles.
+   * The strings are copied; count 0 means every topic. Hook calls already
+   * running finish with the old filters. Returns 0, or -1 (nothing changed)
+   * when a filter is NULL or not a valid topic filter. */
+  int (*set_topic_filters)(starling_plugin* self, const char* const* filters, size_t count);
+  /* During on_subscribe / on_unsubscribe only, on that event's
+   * subscription. The filter must be a valid topic filter or shared
+   * subscription ("$share/group/filter"); the QoS 0, 1 or 2 (the broker
+   * grants at most its maximum). Return 0, or -1 (invalid: nothing changes). */
+  int (*subscription_set_filter)(starling_subscription* subscription, const char* filter,
+                                 size_t filter_size);
+  int (*subscription_set_qos)(starling_subscription* subscription, int qos);
 } starling_host;
 
 typedef int (*starling_plugin_version_fn)(const int* supported, size_t count);

@@ -90,6 +90,34 @@ class Host {
   bool schedule(std::uint32_t delay_ms, void (*fn)(void*), void* arg) const {
     return host_->schedule(self_, delay_ms, fn, arg) == 0;
   }
+  // Replaces the topic filters set at init (empty: every topic). False when
+  // a filter is invalid, or the broker predates host->set_topic_filters.
+  bool set_topic_filters(const std::vector<std::string>& filters) const {
+    if (!has(offsetof(starling_host, set_topic_filters), sizeof(host_->set_topic_filters)) ||
+        host_->set_topic_filters == nullptr) {
+      return false;
+    }
+    std::vector<const char*> pointers;
+    pointers.reserve(filters.size());
+    for (const std::string& filter : filters) pointers.push_back(filter.c_str());
+    return host_->set_topic_filters(self_, pointers.data(), pointers.size()) == 0;
+  }
+  // During on_subscribe / on_unsubscribe, on event.subscription. False when
+  // the value is invalid (nothing changed).
+  bool set_filter(starling_subscription* subscription, std::string_view filter) const {
+    return has(offsetof(starling_host, subscription_set_filter),
+               sizeof(host_->subscription_set_filter)) &&
+           host_->subscription_set_filter(subscription, filter.data(), filter.size()) == 0;
+  }
+  bool set_qos(starling_subscription* subscription, int qos) const {
+    return has(offsetof(starling_host, subscription_set_qos),
+               sizeof(host_->subscription_set_qos)) &&
+           host_->subscription_set_qos(subscription, qos) == 0;
+  }
+  // Whether the broker's host table reaches a function at `offset`.
+  bool has(std::size_t offset, std::size_t size) const {
+    return host_->struct_size >= offset + size;
+  }
   const starling_host& raw() const { return *host_; }
   starling_plugin* self() const { return self_; }
 
@@ -120,6 +148,16 @@ class Plugin {
   virtual starling_decision on_publish(const starling_publish_event&, starling_reply&) {
     return STARLING_NEXT;
   }
+  // Change a SUBSCRIBE filter (or its QoS) with host().set_filter /
+  // set_qos on event.subscription, or deny it; must not pend.
+  virtual starling_decision on_subscribe(const starling_subscribe_event&, starling_reply&) {
+    return STARLING_NEXT;
+  }
+  // Change an UNSUBSCRIBE filter with host().set_filter, or deny to keep
+  // the subscription; must not pend.
+  virtual starling_decision on_unsubscribe(const starling_subscribe_event&, starling_reply&) {
+    return STARLING_NEXT;
+  }
   virtual void on_connected(const starling_client_event&) {}
   virtual void on_disconnected(const starling_client_event&) {}
   virtual void on_message_dropped(const starling_drop_event&) {}
@@ -129,6 +167,12 @@ class Plugin {
   // SIGHUP or Broker::reload_plugins: re-read files. False when the reload
   // failed and the plugin kept its current state (log why).
   virtual bool on_reload() { return true; }
+  // The config's [plugins.options] for this plugin changed (SIGHUP, or
+  // Broker::update_plugin_options): switch to `options`, or return false
+  // to refuse them and keep running with the old ones (log why). Runs while
+  // other hooks run on the worker threads. Not overridden: new options take
+  // a restart.
+  virtual bool on_options(const Options&) { return false; }
 
   // Set from the constructor.
   void set_topic_filters(std::vector<std::string> filters) { topic_filters_ = std::move(filters); }
@@ -203,6 +247,16 @@ inline int reload(void* state) {
   }
 }
 
+inline int take_options(void* state, const starling_option* options, std::size_t count) {
+  auto* instance = static_cast<Instance*>(state);
+  try {
+    return instance->plugin->on_options(Options(options, count)) ? 0 : 1;
+  } catch (...) {
+    log_exception(instance->host, "on_options");
+    return 1;
+  }
+}
+
 // A hook is registered only when T overrides it: &T::f then has type
 // "member of T", not "member of Plugin".
 #define STARLING_DETAIL_OVERRIDES(T, name) \
@@ -247,6 +301,23 @@ int init(const starling_host* host, starling_plugin* self, const starling_option
   if constexpr (STARLING_DETAIL_OVERRIDES(T, on_reload)) {
     if (hooks->struct_size >= offsetof(starling_hooks, on_reload) + sizeof(hooks->on_reload)) {
       hooks->on_reload = &reload;
+    }
+  }
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_subscribe)) {
+    if (hooks->struct_size >=
+        offsetof(starling_hooks, on_subscribe) + sizeof(hooks->on_subscribe)) {
+      hooks->on_subscribe = &decide<starling_subscribe_event, &Plugin::on_subscribe>;
+    }
+  }
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_unsubscribe)) {
+    if (hooks->struct_size >=
+        offsetof(starling_hooks, on_unsubscribe) + sizeof(hooks->on_unsubscribe)) {
+      hooks->on_unsubscribe = &decide<starling_subscribe_event, &Plugin::on_unsubscribe>;
+    }
+  }
+  if constexpr (STARLING_DETAIL_OVERRIDES(T, on_options)) {
+    if (hooks->struct_size >= offsetof(starling_hooks, on_options) + sizeof(hooks->on_options)) {
+      hooks->on_options = &take_options;
     }
   }
   for (const std::string& filter : plugin.topic_filters()) {

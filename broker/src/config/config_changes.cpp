@@ -13,6 +13,12 @@ std::string describe_levels(const std::vector<std::pair<std::string, std::string
   return text + "}";
 }
 
+// The plugin list with every plugin's [plugins.options] left out.
+std::vector<PluginOptions> without_options(std::vector<PluginOptions> plugins) {
+  for (PluginOptions& plugin : plugins) plugin.options.clear();
+  return plugins;
+}
+
 }  // namespace
 
 ConfigChanges compare_options(const Options& running, const Options& reread) {
@@ -36,7 +42,11 @@ ConfigChanges compare_options(const Options& running, const Options& reread) {
   restart_if(running.mqtt != reread.mqtt, "mqtt");
   restart_if(running.limits != reread.limits, "limits");
   restart_if(running.storage != reread.storage, "storage");
-  restart_if(running.plugins != reread.plugins, "plugins");
+  if (without_options(running.plugins) != without_options(reread.plugins)) {
+    changes.need_restart.emplace_back("plugins");
+  } else {
+    changes.plugin_options_changed = running.plugins != reread.plugins;
+  }
   restart_if(running.sys_interval != reread.sys_interval, "sys_interval");
   restart_if(running.presence_events != reread.presence_events, "presence_events");
   restart_if(running.http != reread.http, "http");

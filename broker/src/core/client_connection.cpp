@@ -590,6 +590,8 @@ bool ClientConnection::handle_subscribe(protocol::Subscribe subscribe) {
 
 void ClientConnection::apply_subscribe(protocol::Subscribe subscribe,
                                        std::vector<std::optional<ReasonCode>> refused) {
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  if (plugins != nullptr && plugins->has_on_subscribe()) pass_on_subscribe(subscribe, refused);
   const Options& options = core_.options();
   const bool v5 = protocol::is_v5(version_);
   std::uint32_t subscription_id = 0;
@@ -707,9 +709,17 @@ bool ClientConnection::handle_unsubscribe(protocol::Unsubscribe unsubscribe) {
   std::vector<ReasonCode> reasons;
   std::vector<SubscriptionChange> changes;
   Session& session = *session_;
+  const plugin_host::PluginHost* plugins = core_.plugins();
+  const bool rewrite = plugins != nullptr && plugins->has_on_unsubscribe();
   for (const std::string& client_filter : unsubscribe.filters) {
-    const std::string filter =
+    std::string filter =
         listener_.mount_point.empty() ? client_filter : mounted_filter(client_filter);
+    if (rewrite) {
+      if (auto kept = pass_on_unsubscribe(filter)) {
+        reasons.push_back(*kept);
+        continue;
+      }
+    }
     auto it = session.subscriptions.find(filter);
     if (it == session.subscriptions.end()) {
       reasons.push_back(ReasonCode::kNoSubscriptionExisted);

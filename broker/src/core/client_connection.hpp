@@ -142,6 +142,15 @@ class ClientConnection : public session::OutboundSink,
   void note_denied(const protocol::Publish& publish);
   // Routes the PUBLISH through the on_publish hooks; false: dropped.
   bool pass_on_publish(protocol::Publish& publish, std::uint8_t ack_qos, std::uint16_t packet_id);
+  // The on_subscribe hooks for each entry not refused yet: they may change
+  // its filter and QoS, or refuse it (its SUBACK code in `refused`).
+  void pass_on_subscribe(protocol::Subscribe& subscribe,
+                         std::vector<std::optional<protocol::ReasonCode>>& refused);
+  // The on_unsubscribe hooks for one filter, which they may change. The
+  // UNSUBACK code when a plugin keeps the subscription, else nullopt.
+  std::optional<protocol::ReasonCode> pass_on_unsubscribe(std::string& filter);
+  // The SUBACK code for a filter a plugin refused.
+  protocol::ReasonCode refused_subscription(const plugin_host::Verdict& verdict) const;
   // Waits for a pending hook with input paused; `finish` then gets the
   // chain's verdict (resumed after the pending plugin, as needed).
   void await_verdict(const plugin_host::Verdict& pending, ResumeChain resume, FinishVerdict finish);

@@ -8,6 +8,7 @@
 #include "core/drop_events.hpp"
 #include "core/shard.hpp"
 #include "plugin_host/message_edit.hpp"
+#include "plugin_host/subscription_edit.hpp"
 #include "protocol/reason_code_rules.hpp"
 #include "util/log.hpp"
 
@@ -274,15 +275,7 @@ bool ClientConnection::authorize_subscribe(protocol::Subscribe subscribe) {
 void ClientConnection::continue_subscribe(const std::shared_ptr<SubscribeCall>& call,
                                           const Verdict* decided) {
   auto record = [this, &call](const Verdict& v) {
-    if (v.kind == Verdict::Kind::kDeny) {
-      // v3.1.1 has one failure code; v5 keeps the plugin's if it is one.
-      ReasonCode reason = ReasonCode::kUnspecifiedError;
-      if (protocol::is_v5(version_)) {
-        reason = v.reason_code >= 0x80 ? static_cast<ReasonCode>(v.reason_code)
-                                       : ReasonCode::kNotAuthorized;
-      }
-      call->refused[call->next] = reason;
-    }
+    if (v.kind == Verdict::Kind::kDeny) call->refused[call->next] = refused_subscription(v);
     ++call->next;
   };
   // The chain for entry call->next, from plugin `from` on.
@@ -307,6 +300,65 @@ void ClientConnection::continue_subscribe(const std::shared_ptr<SubscribeCall>& 
     record(v);
   }
   apply_subscribe(std::move(call->subscribe), std::move(call->refused));
+}
+
+ReasonCode ClientConnection::refused_subscription(const Verdict& verdict) const {
+  // v3.1.1 has one failure code; v5 keeps the plugin's if it is one.
+  if (!protocol::is_v5(version_)) return ReasonCode::kUnspecifiedError;
+  if (verdict.reason_code >= 0x80 &&
+      protocol::is_allowed_reason(protocol::PacketType::kSuback, verdict.reason_code)) {
+    return static_cast<ReasonCode>(verdict.reason_code);
+  }
+  return ReasonCode::kNotAuthorized;
+}
+
+void ClientConnection::pass_on_subscribe(protocol::Subscribe& subscribe,
+                                         std::vector<std::optional<ReasonCode>>& refused) {
+  plugin_host::PluginHost& plugins = *core_.plugins();
+  starling_client client = plugin_client();
+  refused.resize(subscribe.entries.size());
+  for (std::size_t i = 0; i < subscribe.entries.size(); ++i) {
+    if (refused[i]) continue;
+    protocol::SubscribeEntry& entry = subscribe.entries[i];
+    const std::string original = entry.filter;
+    const bool was_shared = original.rfind("$share/", 0) == 0;
+    starling_subscription subscription{&entry.filter, &entry.qos};
+    starling_subscribe_event event{};
+    event.struct_size = sizeof(starling_subscribe_event);
+    event.client = &client;
+    event.filter = bytes_of(entry.filter);
+    event.qos = entry.qos;
+    event.subscription = &subscription;
+    const Verdict verdict = plugins.on_subscribe(event);
+    if (verdict.kind == Verdict::Kind::kDeny) {
+      refused[i] = refused_subscription(verdict);
+    } else if (!was_shared && entry.no_local && entry.filter.rfind("$share/", 0) == 0) {
+      // No Local on a shared subscription is the client's protocol error
+      // only when the client sent it so; here a plugin made it one.
+      STARLING_LOG(kWarn) << "a plugin made '" << entry.filter
+                          << "' a shared subscription, which No Local forbids; refused";
+      refused[i] = protocol::is_v5(version_) ? ReasonCode::kImplementationSpecificError
+                                             : ReasonCode::kUnspecifiedError;
+      entry.filter = original;  // what the client sent is what its SUBACK answers
+    }
+  }
+}
+
+std::optional<ReasonCode> ClientConnection::pass_on_unsubscribe(std::string& filter) {
+  starling_client client = plugin_client();
+  starling_subscription subscription{&filter, nullptr};
+  starling_subscribe_event event{};
+  event.struct_size = sizeof(starling_subscribe_event);
+  event.client = &client;
+  event.filter = bytes_of(filter);
+  event.subscription = &subscription;
+  const Verdict verdict = core_.plugins()->on_unsubscribe(event);
+  if (verdict.kind != Verdict::Kind::kDeny) return std::nullopt;
+  if (verdict.reason_code >= 0x80 &&
+      protocol::is_allowed_reason(protocol::PacketType::kUnsuback, verdict.reason_code)) {
+    return static_cast<ReasonCode>(verdict.reason_code);
+  }
+  return ReasonCode::kNotAuthorized;
 }
 
 void ClientConnection::acknowledged(const session::Delivery& delivery) {

@@ -249,6 +249,16 @@ Status BrokerRuntime::reload_plugins() {
   return status;
 }
 
+Result<PluginOptionsUpdate> BrokerRuntime::update_plugin_options(
+    const std::vector<PluginOptions>& plugins) {
+  if (!plugins_) {
+    if (plugins.empty()) return PluginOptionsUpdate{};
+    return Error{1, "the plugin list changed (0 plugins, now " + std::to_string(plugins.size()) +
+                        "): a restart applies it"};
+  }
+  return plugins_->update_options(plugins);
+}
+
 std::vector<Endpoint> BrokerRuntime::endpoints() const {
   std::vector<Endpoint> result;
   for (const auto& listener : listeners_) result.push_back(listener->endpoint());

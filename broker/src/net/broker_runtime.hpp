@@ -44,6 +44,9 @@ class BrokerRuntime final : public Broker {
   Result<std::unique_ptr<Subscription>> subscribe(std::string filter, MessageCallback callback,
                                                   SubscribeOptions options) override;
 
+  Result<PluginOptionsUpdate> update_plugin_options(
+      const std::vector<PluginOptions>& plugins) override;
+
   BrokerCore& core() { return *core_; }
 
  private:

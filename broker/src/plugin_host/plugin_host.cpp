@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "plugin_host/message_edit.hpp"
+#include "plugin_host/subscription_edit.hpp"
 #include "routing/topic.hpp"
 #include "util/log.hpp"
 
@@ -102,6 +103,17 @@ int host_schedule(starling_plugin* self, std::uint32_t delay_ms, void (*fn)(void
   return self->host->schedule(std::chrono::milliseconds(delay_ms), fn, arg) ? 0 : -1;
 }
 
+int host_set_topic_filters(starling_plugin* self, const char* const* filters, std::size_t count) {
+  if (self == nullptr || (filters == nullptr && count != 0)) return -1;
+  std::vector<std::string> copied;
+  copied.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (filters[i] == nullptr) return -1;
+    copied.emplace_back(filters[i]);
+  }
+  return self->host->set_topic_filters(self->index, std::move(copied)) ? 0 : -1;
+}
+
 starling_reply fresh_reply() {
   starling_reply reply{};
   reply.struct_size = sizeof(starling_reply);
@@ -130,6 +142,10 @@ const char* hook_point_name(HookPoint hook) {
     case HookPoint::kMessageDropped: return "message_dropped";
     case HookPoint::kDelivered: return "delivered";
     case HookPoint::kSessionExpired: return "session_expired";
+    case HookPoint::kOnSubscribe:
+      return "subscribe";
+    case HookPoint::kOnUnsubscribe:
+      return "unsubscribe";
   }
   return "unknown";
 }
@@ -150,6 +166,9 @@ PluginHost::PluginHost(HostServices& services) : services_(services) {
   host_table_.message_set_retain = &message_set_retain;
   host_table_.retained_read = &host_retained_read;
   host_table_.schedule = &host_schedule;
+  host_table_.set_topic_filters = &host_set_topic_filters;
+  host_table_.subscription_set_filter = &subscription_set_filter;
+  host_table_.subscription_set_qos = &subscription_set_qos;
 }
 
 Result<std::unique_ptr<PluginHost>> PluginHost::load(const std::vector<PluginOptions>& plugins,
@@ -194,13 +213,17 @@ Status PluginHost::load_one(const PluginOptions& options) {
     return Error{1, "init failed (returned " + std::to_string(rc) + ")"};
   }
   plugin.initialised = true;
+  std::vector<std::string> filters;
   for (std::size_t i = 0; i < plugin.hooks.topic_filter_count; ++i) {
     const char* filter = plugin.hooks.topic_filters[i];
     if (filter == nullptr || !routing::is_valid_topic_filter(filter)) {
       return Error{1, std::string("invalid topic filter '") + (filter ? filter : "(null)") + "'"};
     }
-    plugin.topic_filters.emplace_back(filter);
+    filters.emplace_back(filter);
   }
+  // Filters given through host->set_topic_filters during init stay unless
+  // the hooks name others.
+  if (!filters.empty()) (void)set_topic_filters(plugin.self.index, std::move(filters));
   plugin.hooks.topic_filters = nullptr;  // the plugin's array is not ours to keep
   plugin.hooks.topic_filter_count = 0;
 
@@ -210,7 +233,8 @@ Status PluginHost::load_one(const PluginOptions& options) {
       h.authorize_subscribe != nullptr, h.authorize_delivery != nullptr,
       h.on_publish != nullptr,          h.on_connected != nullptr,
       h.on_disconnected != nullptr,     h.on_message_dropped != nullptr,
-      h.on_delivered != nullptr,        h.on_session_expired != nullptr};
+      h.on_delivered != nullptr,        h.on_session_expired != nullptr,
+      h.on_subscribe != nullptr,        h.on_unsubscribe != nullptr};
   for (std::size_t i = 0; i < kHookPointCount; ++i) {
     if (present[i]) plugin.latency[i] = std::make_unique<Histogram>(kLatencyBucketsNs);
   }
@@ -223,6 +247,8 @@ Status PluginHost::load_one(const PluginOptions& options) {
   has_.message_dropped |= h.on_message_dropped != nullptr;
   has_.delivered |= h.on_delivered != nullptr;
   has_.session_expired |= h.on_session_expired != nullptr;
+  has_.on_subscribe |= h.on_subscribe != nullptr;
+  has_.on_unsubscribe |= h.on_unsubscribe != nullptr;
   STARLING_LOG(kInfo) << "plugin " << plugin.self.name << " loaded (ABI version "
                       << plugin.library->abi_version() << ")";
   return {};
@@ -243,9 +269,23 @@ PluginHost::~PluginHost() {
 }
 
 bool PluginHost::Loaded::matches(std::string_view topic) const {
-  if (topic_filters.empty()) return true;
-  return std::any_of(topic_filters.begin(), topic_filters.end(),
+  const std::vector<std::string>* filters = topic_filters.load(std::memory_order_acquire);
+  if (filters == nullptr || filters->empty()) return true;
+  return std::any_of(filters->begin(), filters->end(),
                      [topic](const std::string& f) { return routing::topic_matches(f, topic); });
+}
+
+bool PluginHost::set_topic_filters(std::size_t plugin, std::vector<std::string> filters) {
+  if (plugin >= plugins_.size()) return false;
+  for (const std::string& filter : filters) {
+    if (!routing::is_valid_topic_filter(filter)) return false;
+  }
+  Loaded& p = *plugins_[plugin];
+  auto fresh = std::make_unique<const std::vector<std::string>>(std::move(filters));
+  std::lock_guard lock(p.filter_mutex);
+  p.topic_filters.store(fresh.get(), std::memory_order_release);
+  p.filter_sets.push_back(std::move(fresh));
+  return true;
 }
 
 // --- chains ------------------------------------------------------------------
@@ -371,6 +411,32 @@ Verdict PluginHost::on_publish(starling_publish_event& event) {
   return {};
 }
 
+Verdict PluginHost::on_subscribe(starling_subscribe_event& event) {
+  return change_subscription(event, HookPoint::kOnSubscribe);
+}
+
+Verdict PluginHost::on_unsubscribe(starling_subscribe_event& event) {
+  return change_subscription(event, HookPoint::kOnUnsubscribe);
+}
+
+Verdict PluginHost::change_subscription(starling_subscribe_event& event, HookPoint point) {
+  starling_subscription& subscription = *event.subscription;
+  for (std::size_t i = 0; i < plugins_.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    auto hook = point == HookPoint::kOnSubscribe ? p.hooks.on_subscribe : p.hooks.on_unsubscribe;
+    if (hook == nullptr) continue;
+    starling_reply reply = fresh_reply();
+    const starling_decision decision =
+        timed(p.timer(point), [&] { return hook(p.state, &event, &reply); });
+    // A plugin may have changed the filter: later plugins see the new one.
+    event.filter = {subscription.filter->data(), subscription.filter->size()};
+    if (subscription.qos != nullptr) event.qos = *subscription.qos;
+    Verdict v = interpret(p, i, decision, reply, 0, false);
+    if (v.kind != Verdict::Kind::kNext) return v;
+  }
+  return {};
+}
+
 void PluginHost::connected(const starling_client_event& event) {
   for (auto& p : plugins_) {
     if (p->hooks.on_connected != nullptr) {
@@ -415,6 +481,7 @@ void PluginHost::session_expired(const starling_session_event& event) {
 }
 
 Status PluginHost::reload() {
+  std::lock_guard lock(admin_mutex_);
   std::string failed;
   for (auto& p : plugins_) {
     if (p->hooks.on_reload == nullptr || p->hooks.on_reload(p->state) == 0) continue;
@@ -422,6 +489,48 @@ Status PluginHost::reload() {
   }
   if (failed.empty()) return {};
   return Error{1, "plugin reload failed: " + failed + " (kept their current state)"};
+}
+
+Result<PluginOptionsUpdate> PluginHost::update_options(const std::vector<PluginOptions>& plugins) {
+  std::lock_guard lock(admin_mutex_);
+  if (plugins.size() != plugins_.size()) {
+    return Error{1, "the plugin list changed (" + std::to_string(plugins_.size()) +
+                        " plugins, now " + std::to_string(plugins.size()) +
+                        "): a restart applies it"};
+  }
+  for (std::size_t i = 0; i < plugins.size(); ++i) {
+    PluginOptions settings = plugins[i];
+    settings.options = plugins_[i]->options.options;
+    if (settings != plugins_[i]->options) {
+      return Error{1, "plugin " + plugins_[i]->self.name +
+                          ": its path or settings changed: a restart applies them"};
+    }
+  }
+  PluginOptionsUpdate update;
+  update.in_force.assign(plugins.size(), true);
+  for (std::size_t i = 0; i < plugins.size(); ++i) {
+    Loaded& p = *plugins_[i];
+    if (plugins[i].options == p.options.options) continue;
+    update.in_force[i] = false;
+    if (p.hooks.on_options == nullptr) {
+      update.need_restart.push_back(p.self.name);
+      continue;
+    }
+    std::vector<starling_option> raw;
+    raw.reserve(plugins[i].options.size());
+    for (const auto& [key, value] : plugins[i].options) raw.push_back({key.c_str(), value.c_str()});
+    if (p.hooks.on_options(p.state, raw.data(), raw.size()) != 0) {
+      STARLING_LOG(kWarn) << "plugin " << p.self.name
+                          << " rejected its new options and keeps its old ones";
+      update.rejected.push_back(p.self.name);
+      continue;
+    }
+    p.options.options = plugins[i].options;  // only this thread, under admin_mutex_, reads them
+    STARLING_LOG(kInfo) << "plugin " << p.self.name << ": new options applied";
+    update.applied.push_back(p.self.name);
+    update.in_force[i] = true;
+  }
+  return update;
 }
 
 // --- timers --------------------------------------------------------------------

@@ -53,8 +53,10 @@ enum class HookPoint {
   kMessageDropped,
   kDelivered,
   kSessionExpired,
+  kOnSubscribe,
+  kOnUnsubscribe,
 };
-inline constexpr std::size_t kHookPointCount = 10;
+inline constexpr std::size_t kHookPointCount = 12;
 // "authenticate", "authorize_publish", ...: the hook's name in starling_hooks
 // without an "on_" prefix.
 const char* hook_point_name(HookPoint hook);
@@ -97,6 +99,8 @@ class PluginHost {
   bool has_message_dropped() const { return has_.message_dropped; }
   bool has_delivered() const { return has_.delivered; }
   bool has_session_expired() const { return has_.session_expired; }
+  bool has_on_subscribe() const { return has_.on_subscribe; }
+  bool has_on_unsubscribe() const { return has_.on_unsubscribe; }
 
   // Chains that may pend start at plugin `from` (0, or the pending plugin's
   // index + 1 to resume). event->ticket is filled in here.
@@ -108,6 +112,11 @@ class PluginHost {
   // event.message must point at the message being routed; event.topic and
   // event.payload are refreshed after each plugin that changed them.
   Verdict on_publish(starling_publish_event& event);
+  // event.subscription must point at the filter being changed; event.filter
+  // and event.qos are refreshed after each plugin. Never pend (a pending
+  // answer counts as deny).
+  Verdict on_subscribe(starling_subscribe_event& event);
+  Verdict on_unsubscribe(starling_subscribe_event& event);
   void connected(const starling_client_event& event);
   void disconnected(const starling_client_event& event);
   void message_dropped(const starling_drop_event& event);
@@ -116,6 +125,15 @@ class PluginHost {
   // Asks every plugin with an on_reload hook to reload; fails naming the
   // plugins that could not (they keep their current state).
   Status reload();
+  // Hands each plugin whose [plugins.options] differ from the running ones
+  // its new options (on_options), in plugin order, on the calling thread.
+  // `plugins` must be the running list with only options changed: a
+  // different length, path or other setting fails and changes nothing (a
+  // restart applies it). A plugin that refuses keeps its old options.
+  Result<PluginOptionsUpdate> update_options(const std::vector<PluginOptions>& plugins);
+  // Replaces `plugin`'s topic filters (empty: every topic). False, changing
+  // nothing, when one is not a valid topic filter. Any thread.
+  bool set_topic_filters(std::size_t plugin, std::vector<std::string> filters);
 
   // A pending answer, applied the way the plugin's options say: NEXT means
   // "resume the chain after it", ERROR its on_error fallback.
@@ -140,7 +158,13 @@ class PluginHost {
     std::unique_ptr<PluginLibrary> library;
     starling_hooks hooks{};
     void* state = nullptr;
-    std::vector<std::string> topic_filters;
+    // The topic filters in force (null: every topic), read by every worker
+    // thread without a lock. A replaced set is kept until the plugin is
+    // unloaded, since a hook call may still be reading it; sets change
+    // only on a reload, so they are few.
+    std::atomic<const std::vector<std::string>*> topic_filters{nullptr};
+    std::vector<std::unique_ptr<const std::vector<std::string>>> filter_sets;  // by filter_mutex
+    std::mutex filter_mutex;
     bool initialised = false;
     // Hook errors so far: a failing plugin on the message path must not
     // write a log line per message.
@@ -153,7 +177,8 @@ class PluginHost {
   struct Presence {
     bool authenticate = false, authorize_publish = false, authorize_subscribe = false,
          authorize_delivery = false, on_publish = false, client_events = false,
-         message_dropped = false, delivered = false, session_expired = false;
+         message_dropped = false, delivered = false, session_expired = false, on_subscribe = false,
+         on_unsubscribe = false;
   };
 
   explicit PluginHost(HostServices& services);
@@ -163,12 +188,16 @@ class PluginHost {
   // What a hook's direct answer means for the chain.
   Verdict interpret(const Loaded& plugin, std::size_t index, starling_decision decision,
                     const starling_reply& reply, std::uint64_t ticket, bool may_pend) const;
+  // The on_subscribe or on_unsubscribe chain.
+  Verdict change_subscription(starling_subscribe_event& event, HookPoint point);
 
   HostServices& services_;
   starling_host host_table_{};
   std::vector<std::unique_ptr<Loaded>> plugins_;
   Presence has_;
   PendingAnswers pending_;
+  // One reload or options update at a time.
+  std::mutex admin_mutex_;
 
   struct Scheduled {
     void (*fn)(void*);

@@ -1,5 +1,4 @@
 #include "plugin_host/plugin_host.hpp"
-#include "plugin_host/message_edit.hpp"
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -10,6 +9,9 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "plugin_host/message_edit.hpp"
+#include "plugin_host/subscription_edit.hpp"
 
 namespace starling::plugin_host {
 namespace {
@@ -261,6 +263,43 @@ TEST(PluginChain, AnInvalidTopicFromAPluginIsNotApplied) {
   EXPECT_EQ(publish.qos, 1);
 }
 
+TEST(PluginChain, OnSubscribeChangesAreSeenByLaterPlugins) {
+  RecordingServices services;
+  auto host =
+      PluginHost::load({scripted({{"sub_from", "a/#"}, {"sub_to", "b/#"}, {"sub_qos", "2"}}),
+                        scripted({{"sub_deny", "b/#"}, {"sub_deny_reason", "0x9E"}})},
+                       services);
+  ASSERT_TRUE(host.ok());
+  ASSERT_TRUE(host.value()->has_on_subscribe());
+  std::string filter = "a/#";
+  std::uint8_t qos = 0;
+  starling_subscription subscription{&filter, &qos};
+  Events e;
+  e.subscribe.subscription = &subscription;
+  Verdict v = host.value()->on_subscribe(e.subscribe);
+  EXPECT_EQ(filter, "b/#");
+  EXPECT_EQ(qos, 2);
+  EXPECT_EQ(std::string(e.subscribe.filter.data, e.subscribe.filter.size), "b/#");
+  EXPECT_EQ(v.kind, Kind::kDeny);
+  EXPECT_EQ(v.reason_code, 0x9E);
+}
+
+TEST(PluginChain, AnInvalidFilterOrQosFromAPluginIsNotApplied) {
+  std::string filter = "a/b";
+  std::uint8_t qos = 1;
+  starling_subscription subscription{&filter, &qos};
+  EXPECT_EQ(subscription_set_filter(&subscription, "a/#/b", 5), -1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "$share//x", 9), -1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "", 0), -1);
+  EXPECT_EQ(subscription_set_qos(&subscription, 3), -1);
+  EXPECT_EQ(filter, "a/b");
+  EXPECT_EQ(qos, 1);
+  EXPECT_EQ(subscription_set_filter(&subscription, "$share/g/x/+", 12), 0);
+  EXPECT_EQ(filter, "$share/g/x/+");
+  starling_subscription unsubscribe{&filter, nullptr};
+  EXPECT_EQ(subscription_set_qos(&unsubscribe, 0), -1) << "an UNSUBSCRIBE has no QoS";
+}
+
 TEST(PluginTimers, TheTimerHookRunsAtItsInterval) {
   RecordingServices services;
   {
@@ -306,6 +345,108 @@ TEST(PluginHostTable, ScheduledWorkRunsOnceAfterItsDelay) {
   auto future = ran.get_future();
   ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_GE(future.get() - start, std::chrono::milliseconds(100));
+}
+
+TEST(PluginOptionsUpdate, ChangedOptionsReachTheRunningPluginThroughOnOptions) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({}), scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok()) << host.error().message;
+  std::vector<PluginOptions> changed = running;
+  changed[1].options.emplace_back("greeting", "hi");
+  auto update = host.value()->update_options(changed);
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  EXPECT_EQ(update->applied, std::vector<std::string>{host.value()->name(1)});
+  EXPECT_TRUE(update->rejected.empty());
+  EXPECT_EQ(update->in_force, (std::vector<bool>{true, true}));
+  ASSERT_EQ(services.published.size(), 1u) << "only the plugin whose options changed is asked";
+  EXPECT_EQ(services.published[0],
+            std::make_pair(std::string("seen"), std::string("greeting=hi;options_topic=seen")));
+  // Now in force: the same options again ask nobody.
+  ASSERT_TRUE(host.value()->update_options(changed).ok());
+  EXPECT_EQ(services.published.size(), 1u);
+}
+
+TEST(PluginOptionsUpdate, APluginThatRefusesIsNamedAndAskedAgainNextTime) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  std::vector<PluginOptions> changed = running;
+  changed[0].options.emplace_back("options_reject", "true");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto update = host.value()->update_options(changed);
+    ASSERT_TRUE(update.ok());
+    EXPECT_EQ(update->rejected, std::vector<std::string>{host.value()->name(0)});
+    EXPECT_TRUE(update->applied.empty());
+    EXPECT_EQ(update->in_force, std::vector<bool>{false});
+  }
+  EXPECT_EQ(services.published.size(), 2u) << "the old options stayed, so it was asked again";
+}
+
+TEST(PluginOptionsUpdate, APluginWithoutOnOptionsIsNamedAsNeedingARestart) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {fixture(STARLING_FIXTURE_V1_ALLOW_ALL)};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  running[0].options.emplace_back("any", "thing");
+  auto update = host.value()->update_options(running);
+  ASSERT_TRUE(update.ok());
+  EXPECT_EQ(update->need_restart, std::vector<std::string>{host.value()->name(0)});
+  EXPECT_EQ(update->in_force, std::vector<bool>{false});
+}
+
+TEST(PluginOptionsUpdate, AChangedListPathOrSettingIsRefusedAsNeedingARestart) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {scripted({{"options_topic", "seen"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  std::vector<PluginOptions> longer = {running[0], running[0]};
+  EXPECT_FALSE(host.value()->update_options(longer).ok());
+  std::vector<PluginOptions> moved = running;
+  moved[0].path = STARLING_FIXTURE_V1_ALLOW_ALL;
+  moved[0].options.emplace_back("k", "v");
+  auto refused = host.value()->update_options(moved);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("restart"), std::string::npos) << refused.error().message;
+  std::vector<PluginOptions> retimed = running;
+  retimed[0].pending_timeout_ms = 1;
+  EXPECT_FALSE(host.value()->update_options(retimed).ok());
+  EXPECT_TRUE(services.published.empty()) << "no plugin was asked";
+}
+
+TEST(PluginOptionsUpdate, TopicFiltersReplacedFromOnOptionsLimitTheHooksFromThenOn) {
+  RecordingServices services;
+  std::vector<PluginOptions> running = {
+      scripted({{"publish", "deny"}, {"topic_filters", "secret/#"}})};
+  auto host = PluginHost::load(running, services);
+  ASSERT_TRUE(host.ok());
+  Events e;  // topic a/b
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kNext);
+  std::vector<PluginOptions> changed = running;
+  changed[0].options[1].second = "a/#";
+  ASSERT_TRUE(host.value()->update_options(changed).ok());
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kDeny);
+}
+
+TEST(PluginHostTable, InvalidTopicFiltersAreRefusedAndTheOldOnesStay) {
+  RecordingServices services;
+  auto host =
+      PluginHost::load({scripted({{"publish", "deny"}, {"topic_filters", "a/#"}})}, services);
+  ASSERT_TRUE(host.ok());
+  const starling_host& table = host.value()->host_table();
+  ASSERT_GE(table.struct_size, offsetof(starling_host, set_topic_filters) + sizeof(void*));
+  starling_plugin handle{host.value().get(), 0, "test"};  // as the plugin at index 0
+  starling_plugin* self = &handle;
+  const char* bad[] = {"x/#/y"};
+  EXPECT_EQ(table.set_topic_filters(self, bad, 1), -1);
+  const char* null_entry[] = {nullptr};
+  EXPECT_EQ(table.set_topic_filters(self, null_entry, 1), -1);
+  Events e;
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kDeny) << "a/# still in force";
+  const char* other[] = {"z/#"};
+  EXPECT_EQ(table.set_topic_filters(self, other, 1), 0);
+  EXPECT_EQ(host.value()->authorize_publish(e.publish).kind, Kind::kNext);
 }
 
 TEST(PluginLoading, ThePluginsOwnExportsStayReachable) {
