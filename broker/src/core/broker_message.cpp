@@ -80,17 +80,14 @@ Result<std::shared_ptr<Message>> make_broker_message(ApplicationMessage in, cons
   message->payload = std::move(in.payload);
   message->qos = in.qos;
   message->retain = in.retain;
-  protocol::Properties& p = message->properties;
-  p.payload_format_indicator = in.payload_format_indicator;
-  p.content_type = std::move(in.content_type);
-  p.response_topic = std::move(in.response_topic);
-  p.correlation_data = std::move(in.correlation_data);
-  p.user_properties = std::move(in.user_properties);
-  if (in.message_expiry_interval) {
-    message->expires_at = now + std::chrono::seconds(*in.message_expiry_interval);
-  }
-  message->has_properties = p.payload_format_indicator || p.content_type || p.response_topic ||
-                            p.correlation_data || !p.user_properties.empty();
+  protocol::Properties forwarded;
+  forwarded.payload_format_indicator = in.payload_format_indicator;
+  forwarded.message_expiry_interval = in.message_expiry_interval;
+  forwarded.content_type = std::move(in.content_type);
+  forwarded.response_topic = std::move(in.response_topic);
+  forwarded.correlation_data = std::move(in.correlation_data);
+  forwarded.user_properties = std::move(in.user_properties);
+  take_forwarded_properties(std::move(forwarded), *message, now);
   return message;
 }
 

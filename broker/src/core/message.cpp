@@ -3,10 +3,7 @@
 #include <utility>
 
 namespace starling {
-namespace {
 
-// Moves the properties a subscriber receives unchanged; the expiry becomes
-// an absolute time.
 void take_forwarded_properties(protocol::Properties&& from, Message& to, TimePoint now) {
   protocol::Properties& p = to.properties;
   p.payload_format_indicator = from.payload_format_indicator;
@@ -20,8 +17,6 @@ void take_forwarded_properties(protocol::Properties&& from, Message& to, TimePoi
   to.has_properties = p.payload_format_indicator || p.content_type || p.response_topic ||
                       p.correlation_data || !p.user_properties.empty();
 }
-
-}  // namespace
 
 std::shared_ptr<Message> make_message(protocol::Publish&& publish, const std::string& publisher,
                                       TimePoint now) {

@@ -45,6 +45,10 @@ struct Message {
 
 using MessagePtr = std::shared_ptr<const Message>;
 
+// Moves the properties a subscriber receives unchanged from `from` into
+// `to` (its expiry becomes an absolute time) and sets to.has_properties.
+void take_forwarded_properties(protocol::Properties&& from, Message& to, TimePoint now);
+
 // Builds the shared message from an inbound PUBLISH (moving its topic and
 // payload) or a will, keeping only the properties forwarded to subscribers.
 std::shared_ptr<Message> make_message(protocol::Publish&& publish, const std::string& publisher,
